@@ -1,0 +1,139 @@
+#include "keylist.h"
+
+#include <QDir>
+
+#include <algorithm>
+#include <set>
+
+namespace runlens {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct ValueLess {
+    bool operator()(const Value &a, const Value &b) const { return Value::compare(a, b) < 0; }
+};
+
+} // namespace
+
+KeyList::KeyList(const RunTable &table)
+    : m_table(table)
+{
+    for (Family f : {Family::Config, Family::Metric, Family::Meta}) {
+        for (int c = 0; c < table.columnCount(); ++c) {
+            if (table.column(c).family != f)
+                continue;
+            std::set<Value, ValueLess> distinct;
+            std::set<Value::Type> types;
+            int runs = 0;
+            bool sawNaN = false;
+            for (int r = 0; r < table.rowCount(); ++r) {
+                const Value v = table.value(r, c);
+                if (v.isMissing())
+                    continue;
+                ++runs;
+                types.insert(v.type());
+                if (v.isNaN())
+                    sawNaN = true; // NaN is one value here, though it compares unordered
+                else
+                    distinct.insert(v);
+            }
+            QStringList typeNames;
+            for (Value::Type t : types)
+                typeNames << Value::typeName(t);
+            QStringList examples;
+            for (const Value &v : distinct) {
+                if (examples.size() == 5)
+                    break;
+                examples << v.displayText();
+            }
+            if (sawNaN && examples.size() < 5)
+                examples << u"NaN"_s;
+            m_rows.push_back(Row{c, typeNames.join(u'|'), runs, int(distinct.size()) + (sawNaN ? 1 : 0),
+                                 examples.join(u", "_s)});
+        }
+    }
+}
+
+QString KeyList::header(int column) const
+{
+    static const QStringList h = {u"key"_s, u"family"_s, u"type"_s, u"runs"_s, u"distinct"_s, u"values"_s,
+                                  u"description"_s};
+    return h[column];
+}
+
+Value KeyList::cell(int row, int column) const
+{
+    const Row &r = m_rows[std::size_t(row)];
+    const ColumnInfo &info = m_table.column(r.column);
+    switch (column) {
+    case 0:
+        return Value::string(info.display);
+    case 1:
+        return Value::string(familyName(info.family));
+    case 2:
+        return Value::string(r.types);
+    case 3:
+        return Value::integer(r.runs);
+    case 4:
+        return Value::integer(r.distinct);
+    case 5:
+        return Value::string(r.examples);
+    case 6:
+        return info.description.isEmpty() ? Value::missing() : Value::string(info.description);
+    }
+    return {};
+}
+
+QString displayPath(const QString &path, const QString &baseDir)
+{
+    if (path.isEmpty() || baseDir.isEmpty())
+        return path;
+    const QString rel = QDir(baseDir).relativeFilePath(path);
+    return rel.startsWith(u"../"_s) || rel == u".." ? path : rel;
+}
+
+IssueList::IssueList(const RunTable &table, const QString &baseDir, bool includeNotes)
+    : m_table(table)
+    , m_baseDir(baseDir)
+{
+    for (int r = 0; r < table.rowCount(); ++r) {
+        const RunInfo &run = table.run(r);
+        if (run.problemCount() > 0)
+            ++m_runsWithProblems;
+        for (std::size_t i = 0; i < run.issues.size(); ++i)
+            if (includeNotes || run.issues[i].severity != Issue::Severity::Note)
+                m_rows.push_back(Row{r, i});
+    }
+}
+
+QString IssueList::header(int column) const
+{
+    static const QStringList h = {u"id"_s, u"severity"_s, u"file"_s, u"line"_s, u"column"_s, u"message"_s};
+    return h[column];
+}
+
+Value IssueList::cell(int row, int column) const
+{
+    const Row &r = m_rows[std::size_t(row)];
+    const RunInfo &run = m_table.run(r.run);
+    const Issue &issue = run.issues[r.issue];
+    switch (column) {
+    case 0:
+        return Value::string(run.id);
+    case 1:
+        return Value::string(Issue::severityName(issue.severity));
+    case 2:
+        return Value::string(displayPath(issue.file.isEmpty() ? run.path : issue.file, m_baseDir));
+    case 3:
+        return issue.line > 0 ? Value::integer(issue.line) : Value::missing();
+    case 4:
+        return issue.column > 0 ? Value::integer(issue.column) : Value::missing();
+    case 5:
+        return Value::string(issue.message);
+    }
+    return {};
+}
+
+} // namespace runlens

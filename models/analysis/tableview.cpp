@@ -1,0 +1,258 @@
+#include "tableview.h"
+
+#include "readers/timeparse.h"
+
+#include <QHash>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <numeric>
+
+namespace runlens {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const std::vector<std::pair<QString, RunField>> &fieldNames()
+{
+    static const std::vector<std::pair<QString, RunField>> names = {
+        {u"id"_s, RunField::Id},         {u"name"_s, RunField::Name},     {u"status"_s, RunField::Status},
+        {u"format"_s, RunField::Format}, {u"path"_s, RunField::Path},     {u"start"_s, RunField::Start},
+        {u"duration"_s, RunField::Duration}, {u"issues"_s, RunField::Issues}};
+    return names;
+}
+
+std::optional<RunField> fieldFromName(const QString &name)
+{
+    for (const auto &[n, f] : fieldNames())
+        if (n == name)
+            return f;
+    return std::nullopt;
+}
+
+bool isGlob(const QString &s)
+{
+    return s.contains(u'*') || s.contains(u'?');
+}
+
+} // namespace
+
+QString runFieldName(RunField field)
+{
+    for (const auto &[n, f] : fieldNames())
+        if (f == field)
+            return n;
+    return {};
+}
+
+Value runFieldValue(const RunInfo &run, RunField field)
+{
+    switch (field) {
+    case RunField::Id:
+        return Value::string(run.id);
+    case RunField::Name:
+        return Value::string(run.name);
+    case RunField::Status:
+        return Value::string(statusName(run.status));
+    case RunField::Format:
+        return Value::string(run.format);
+    case RunField::Path:
+        return Value::string(run.path);
+    case RunField::Start:
+        return run.startMs < 0 ? Value::missing() : Value::string(formatTimeMs(run.startMs));
+    case RunField::Duration:
+        return run.durationSec < 0 ? Value::missing() : Value::real(run.durationSec);
+    case RunField::Issues:
+        return Value::integer(run.problemCount());
+    }
+    return {};
+}
+
+TableView::TableView(const RunTable &table, std::vector<int> rows, std::vector<ViewColumn> columns)
+    : m_table(table)
+    , m_rows(std::move(rows))
+    , m_columns(std::move(columns))
+{
+}
+
+Value TableView::cell(int row, int column) const
+{
+    const ViewColumn &c = m_columns[std::size_t(column)];
+    const int r = m_rows[std::size_t(row)];
+    if (c.field)
+        return runFieldValue(m_table.run(r), *c.field);
+    return m_table.value(r, c.column);
+}
+
+std::vector<int> matchColumns(const RunTable &table, const QString &spec)
+{
+    QString pattern = spec;
+    std::optional<Family> family;
+    if (const qsizetype colon = spec.indexOf(u':'); colon > 0) {
+        if (const auto f = familyFromName(QStringView(spec).left(colon))) {
+            family = f;
+            pattern = spec.mid(colon + 1);
+        }
+    }
+    std::vector<int> out;
+    if (isGlob(pattern)) {
+        // `*` and `?` match any character, `/` and `.` included.
+        QString rx;
+        for (const QChar ch : pattern)
+            rx += ch == u'*' ? u".*"_s : ch == u'?' ? u"."_s : QRegularExpression::escape(QString(ch));
+        const QRegularExpression re(QRegularExpression::anchoredPattern(rx));
+        for (int c = 0; c < table.columnCount(); ++c) {
+            const ColumnInfo &info = table.column(c);
+            if ((!family || info.family == *family) && re.match(info.display).hasMatch())
+                out.push_back(c);
+        }
+        return out;
+    }
+    for (int c = 0; c < table.columnCount(); ++c) {
+        const ColumnInfo &info = table.column(c);
+        if ((!family || info.family == *family) && info.display == pattern)
+            out.push_back(c);
+    }
+    return out;
+}
+
+namespace {
+
+/// Resolves one spec to columns; fields are named plainly unless a key of that name exists.
+bool resolve(const RunTable &table, const QString &spec, std::vector<ViewColumn> &out, QString *error)
+{
+    if (spec.startsWith(u"run:"_s)) {
+        if (const auto f = fieldFromName(spec.mid(4))) {
+            out.push_back(ViewColumn{f, -1, {}});
+            return true;
+        }
+    }
+    const std::vector<int> cols = matchColumns(table, spec);
+    if (cols.empty()) {
+        if (const auto f = fieldFromName(spec)) {
+            out.push_back(ViewColumn{f, -1, {}});
+            return true;
+        }
+        if (isGlob(spec))
+            return true; // a glob that matches nothing shows nothing
+        if (error)
+            *error = u"no key or column named '%1'"_s.arg(spec);
+        return false;
+    }
+    for (int c : cols)
+        out.push_back(ViewColumn{std::nullopt, c, {}});
+    return true;
+}
+
+bool allSame(const RunTable &table, int column, const std::vector<int> &rows)
+{
+    if (rows.empty())
+        return true;
+    const Value first = table.value(rows.front(), column);
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        if (!(table.value(rows[i], column) == first))
+            return false;
+    return true;
+}
+
+} // namespace
+
+std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &spec, QString *error)
+{
+    std::vector<int> rows(std::size_t(table.rowCount()));
+    std::iota(rows.begin(), rows.end(), 0);
+
+    // Sort: stable, on precomputed values, missing last in either direction.
+    if (!spec.sort.empty()) {
+        struct Prepared {
+            std::vector<Value> values;
+            bool descending;
+        };
+        std::vector<Prepared> keys;
+        for (const SortKey &k : spec.sort) {
+            std::vector<ViewColumn> cols;
+            if (!resolve(table, k.column, cols, error))
+                return std::nullopt;
+            if (cols.size() != 1) {
+                if (error)
+                    *error = u"sort key '%1' names %2 columns; name exactly one"_s.arg(k.column).arg(cols.size());
+                return std::nullopt;
+            }
+            Prepared p{{}, k.descending};
+            p.values.reserve(rows.size());
+            for (int r : rows)
+                p.values.push_back(cols[0].field ? runFieldValue(table.run(r), *cols[0].field)
+                                                 : table.value(r, cols[0].column));
+            keys.push_back(std::move(p));
+        }
+        std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
+            for (const Prepared &p : keys) {
+                const Value &x = p.values[std::size_t(a)], &y = p.values[std::size_t(b)];
+                const bool xLast = x.isMissing() || x.isNaN(), yLast = y.isMissing() || y.isNaN();
+                if (xLast || yLast) {
+                    if (xLast != yLast)
+                        return yLast;
+                    const int c = Value::compare(x, y); // NaN before missing
+                    if (c != 0)
+                        return c < 0;
+                    continue;
+                }
+                const int c = Value::compare(x, y);
+                if (c != 0)
+                    return p.descending ? c > 0 : c < 0;
+            }
+            return false;
+        });
+    }
+
+    std::vector<ViewColumn> columns;
+    if (spec.columns.isEmpty()) {
+        columns.push_back(ViewColumn{RunField::Id, -1, {}});
+        for (Family f : {Family::Config, Family::Metric})
+            for (int c = 0; c < table.columnCount(); ++c)
+                if (table.column(c).family == f)
+                    columns.push_back(ViewColumn{std::nullopt, c, {}});
+    } else {
+        for (const QString &s : spec.columns)
+            if (!resolve(table, s, columns, error))
+                return std::nullopt;
+        // The run id always leads, so every exported row says which run it is.
+        const auto idIt = std::find_if(columns.begin(), columns.end(),
+                                       [](const ViewColumn &c) { return c.field == RunField::Id; });
+        if (idIt == columns.end())
+            columns.insert(columns.begin(), ViewColumn{RunField::Id, -1, {}});
+        else
+            std::rotate(columns.begin(), idIt, idIt + 1);
+    }
+    // A column named twice (a key and a glob covering it) is shown once, where first named.
+    {
+        std::vector<ViewColumn> unique;
+        for (const ViewColumn &c : columns) {
+            const bool dup = std::any_of(unique.begin(), unique.end(), [&](const ViewColumn &u) {
+                return u.field == c.field && u.column == c.column;
+            });
+            if (!dup)
+                unique.push_back(c);
+        }
+        columns = std::move(unique);
+    }
+    if (spec.varyingOnly) {
+        std::erase_if(columns, [&](const ViewColumn &c) { return !c.field && allSame(table, c.column, rows); });
+    }
+    // Headers: the key, with its family in front where two shown columns would read the same.
+    QHash<QString, int> seen;
+    for (const ViewColumn &c : columns)
+        ++seen[c.field ? runFieldName(*c.field) : table.column(c.column).display];
+    for (ViewColumn &c : columns) {
+        if (c.field) {
+            c.header = runFieldName(*c.field);
+            continue;
+        }
+        const ColumnInfo &info = table.column(c.column);
+        c.header = seen.value(info.display) > 1 ? familyName(info.family) + u':' + info.display : info.display;
+    }
+    return TableView(table, std::move(rows), std::move(columns));
+}
+
+} // namespace runlens

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "tablesource.h"
+
+#include "run/runtable.h"
+
+#include <QStringList>
+
+#include <optional>
+#include <vector>
+
+namespace runlens {
+
+/// Per-run facts that can be shown as columns beside the keys.
+enum class RunField { Id, Name, Status, Format, Path, Start, Duration, Issues };
+
+struct SortKey {
+    QString column; ///< a column spec as in ViewSpec::columns
+    bool descending = false;
+};
+
+/// What the user asked to see. The same spec drives the CLI, exports and (later) the GUI.
+struct ViewSpec {
+    /// Column specs in order: keys (`optimizer.lr`), globs (`optimizer.*`), a family prefix
+    /// (`metric:epoch`, `config:*`), or run fields (`name`, `status`, `run:path`). Empty: the id,
+    /// then every config key, then every metric key.
+    QStringList columns;
+    bool varyingOnly = false; ///< drop key columns whose value is the same in every shown run
+    std::vector<SortKey> sort;
+};
+
+/// One shown column: a run field or a table column, with its header.
+struct ViewColumn {
+    std::optional<RunField> field;
+    int column = -1;
+    QString header;
+};
+
+/// The table as shown: chosen rows in order and chosen columns with unambiguous headers. Cheap
+/// to build (indices only); cells are read from the RunTable on demand.
+class TableView final : public TableSource {
+public:
+    TableView(const RunTable &table, std::vector<int> rows, std::vector<ViewColumn> columns);
+
+    int rowCount() const override { return int(m_rows.size()); }
+    int columnCount() const override { return int(m_columns.size()); }
+    QString header(int column) const override { return m_columns[std::size_t(column)].header; }
+    Value cell(int row, int column) const override;
+
+    int runRow(int row) const { return m_rows[std::size_t(row)]; }
+    const ViewColumn &viewColumn(int column) const { return m_columns[std::size_t(column)]; }
+
+private:
+    const RunTable &m_table;
+    std::vector<int> m_rows;
+    std::vector<ViewColumn> m_columns;
+};
+
+/// Builds the view; nullopt with `error` set when a column or sort spec names nothing.
+std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &spec, QString *error = nullptr);
+
+/// The value of a run field for a row.
+Value runFieldValue(const RunInfo &run, RunField field);
+QString runFieldName(RunField field);
+
+/// Table columns a spec names, in table order; empty when none. Field specs are not matched here.
+std::vector<int> matchColumns(const RunTable &table, const QString &spec);
+
+} // namespace runlens

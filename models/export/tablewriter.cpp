@@ -1,0 +1,237 @@
+#include "tablewriter.h"
+
+#include "run/flatten.h"
+
+#include <rapidjson/document.h>
+
+#include <cmath>
+#include <vector>
+
+namespace runlens {
+
+using namespace Qt::StringLiterals;
+
+std::optional<TableFormat> tableFormatFromName(const QString &name)
+{
+    const QString n = name.toLower();
+    if (n == u"text" || n == u"txt")
+        return TableFormat::Text;
+    if (n == u"csv")
+        return TableFormat::Csv;
+    if (n == u"tsv")
+        return TableFormat::Tsv;
+    if (n == u"md" || n == u"markdown")
+        return TableFormat::Markdown;
+    if (n == u"json")
+        return TableFormat::Json;
+    return std::nullopt;
+}
+
+namespace {
+
+bool looksLikeFormula(const QString &s)
+{
+    if (s.isEmpty())
+        return false;
+    const QChar c = s[0];
+    return c == u'=' || c == u'+' || c == u'-' || c == u'@' || c == u'\t' || c == u'\r';
+}
+
+QString csvField(const Value &v, const WriteOptions &o)
+{
+    QString s = v.exportText();
+    if (o.neutralizeFormulas && !v.isNumber() && looksLikeFormula(s))
+        s.prepend(u'\'');
+    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n') || s.contains(u'\r')) {
+        s.replace(u"\""_s, u"\"\""_s);
+        return u'"' + s + u'"';
+    }
+    return s;
+}
+
+QString tsvField(const Value &v, const WriteOptions &o)
+{
+    QString s = v.exportText();
+    if (o.neutralizeFormulas && !v.isNumber() && looksLikeFormula(s))
+        s.prepend(u'\'');
+    s.replace(u"\\"_s, u"\\\\"_s).replace(u"\t"_s, u"\\t"_s).replace(u"\n"_s, u"\\n"_s).replace(u"\r"_s, u"\\r"_s);
+    return s;
+}
+
+QString markdownField(const QString &text)
+{
+    QString s = text;
+    s.replace(u"\\"_s, u"\\\\"_s).replace(u"|"_s, u"\\|"_s).replace(u"\r\n"_s, u"<br>"_s).replace(u"\n"_s, u"<br>"_s);
+    return s;
+}
+
+/// A column is numeric (right-aligned) when every present cell is a number.
+std::vector<bool> numericColumns(const TableSource &t)
+{
+    std::vector<bool> numeric(std::size_t(t.columnCount()), true);
+    std::vector<bool> any(std::size_t(t.columnCount()), false);
+    for (int r = 0; r < t.rowCount(); ++r)
+        for (int c = 0; c < t.columnCount(); ++c) {
+            if (!numeric[std::size_t(c)])
+                continue;
+            const Value v = t.cell(r, c);
+            if (v.isMissing())
+                continue;
+            any[std::size_t(c)] = true;
+            if (!v.isNumber())
+                numeric[std::size_t(c)] = false;
+        }
+    for (std::size_t c = 0; c < numeric.size(); ++c)
+        numeric[c] = numeric[c] && any[c];
+    return numeric;
+}
+
+bool isStrictJson(const QString &text)
+{
+    rapidjson::Document d;
+    const QByteArray utf8 = text.toUtf8();
+    d.Parse(utf8.constData(), std::size_t(utf8.size()));
+    return !d.HasParseError();
+}
+
+QString jsonValue(const Value &v)
+{
+    switch (v.type()) {
+    case Value::Type::Missing:
+    case Value::Type::Null:
+        return u"null"_s;
+    case Value::Type::Bool:
+        return v.toBool() ? u"true"_s : u"false"_s;
+    case Value::Type::Int: {
+        const QString t = v.displayText();
+        return isStrictJson(t) ? t : QString::number(v.toInt());
+    }
+    case Value::Type::Real: {
+        const double d = v.toDouble();
+        if (std::isnan(d))
+            return u"\"NaN\""_s;
+        if (std::isinf(d))
+            return d > 0 ? u"\"Infinity\""_s : u"\"-Infinity\""_s;
+        const QString t = v.displayText();
+        return isStrictJson(t) ? t : Value::formatReal(d);
+    }
+    case Value::Type::String:
+        return jsonQuote(v.rawText());
+    case Value::Type::List:
+    case Value::Type::Object:
+        // Kept whole as JSON; one holding NaN (not JSON) is written as its text instead.
+        return isStrictJson(v.rawText()) ? v.rawText() : jsonQuote(v.rawText());
+    }
+    return u"null"_s;
+}
+
+QString renderText(const TableSource &t, const WriteOptions &o)
+{
+    const int cols = t.columnCount();
+    std::vector<std::vector<QString>> cells(std::size_t(t.rowCount()) + 1);
+    std::vector<qsizetype> width(std::size_t(cols), 0);
+    const auto clip = [&](QString s) {
+        s.replace(u'\n', u' ').replace(u'\t', u' ');
+        if (o.maxTextWidth > 0 && s.size() > o.maxTextWidth)
+            s = s.left(o.maxTextWidth - 1) + QChar(0x2026);
+        return s;
+    };
+    for (int c = 0; c < cols; ++c)
+        cells[0].push_back(clip(t.header(c)));
+    for (int r = 0; r < t.rowCount(); ++r)
+        for (int c = 0; c < cols; ++c)
+            cells[std::size_t(r) + 1].push_back(clip(t.cell(r, c).displayText()));
+    for (const auto &row : cells)
+        for (int c = 0; c < cols; ++c)
+            width[std::size_t(c)] = std::max(width[std::size_t(c)], row[std::size_t(c)].size());
+    const std::vector<bool> numeric = numericColumns(t);
+    QString out;
+    for (std::size_t r = 0; r < cells.size(); ++r) {
+        QString line;
+        for (int c = 0; c < cols; ++c) {
+            const QString &s = cells[r][std::size_t(c)];
+            if (c > 0)
+                line += u"  "_s;
+            line += numeric[std::size_t(c)] && r > 0 ? s.rightJustified(width[std::size_t(c)])
+                                                     : s.leftJustified(width[std::size_t(c)]);
+        }
+        while (line.endsWith(u' '))
+            line.chop(1);
+        out += line + u'\n';
+        if (r == 0) {
+            QString rule;
+            for (int c = 0; c < cols; ++c)
+                rule += (c > 0 ? u"  "_s : QString()) + QString(width[std::size_t(c)], u'-');
+            out += rule + u'\n';
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+QByteArray renderTable(const TableSource &t, TableFormat format, const WriteOptions &o)
+{
+    QString out;
+    const int cols = t.columnCount();
+    switch (format) {
+    case TableFormat::Text:
+        out = renderText(t, o);
+        break;
+    case TableFormat::Csv:
+    case TableFormat::Tsv: {
+        const bool csv = format == TableFormat::Csv;
+        const QString sep = csv ? u","_s : u"\t"_s;
+        for (int c = 0; c < cols; ++c) {
+            const Value h = Value::string(t.header(c));
+            out += (c ? sep : QString()) + (csv ? csvField(h, o) : tsvField(h, o));
+        }
+        out += u'\n';
+        for (int r = 0; r < t.rowCount(); ++r) {
+            for (int c = 0; c < cols; ++c) {
+                const Value v = t.cell(r, c);
+                out += (c ? sep : QString()) + (csv ? csvField(v, o) : tsvField(v, o));
+            }
+            out += u'\n';
+        }
+        break;
+    }
+    case TableFormat::Markdown: {
+        const std::vector<bool> numeric = numericColumns(t);
+        out += u'|';
+        for (int c = 0; c < cols; ++c)
+            out += u' ' + markdownField(t.header(c)) + u" |"_s;
+        out += u"\n|"_s;
+        for (int c = 0; c < cols; ++c)
+            out += numeric[std::size_t(c)] ? u" ---: |"_s : u" --- |"_s;
+        out += u'\n';
+        for (int r = 0; r < t.rowCount(); ++r) {
+            out += u'|';
+            for (int c = 0; c < cols; ++c)
+                out += u' ' + markdownField(t.cell(r, c).exportText()) + u" |"_s;
+            out += u'\n';
+        }
+        break;
+    }
+    case TableFormat::Json: {
+        out += u"[\n"_s;
+        for (int r = 0; r < t.rowCount(); ++r) {
+            out += u"  {"_s;
+            bool first = true;
+            for (int c = 0; c < cols; ++c) {
+                const Value v = t.cell(r, c);
+                if (v.isMissing())
+                    continue;
+                out += (first ? QString() : u", "_s) + jsonQuote(t.header(c)) + u": "_s + jsonValue(v);
+                first = false;
+            }
+            out += r + 1 < t.rowCount() ? u"},\n"_s : u"}\n"_s;
+        }
+        out += u"]\n"_s;
+        break;
+    }
+    }
+    return out.toUtf8();
+}
+
+} // namespace runlens

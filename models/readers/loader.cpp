@@ -1,0 +1,153 @@
+#include "loader.h"
+#include "readerregistry.h"
+
+#include <QHash>
+#include <QSet>
+#include <QThread>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace runlens {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+/// Keeps, for every run identity that several folders share, the most recent folder.
+int mergeSameRuns(std::vector<RunCandidate> &runs)
+{
+    struct Best {
+        std::size_t index;
+        QString recency;
+    };
+    QHash<QString, Best> best;
+    std::vector<bool> drop(runs.size(), false);
+    std::vector<RunIdentity> ids(runs.size());
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        ids[i] = runs[i].reader->identify(runs[i]);
+        if (ids[i].id.isEmpty())
+            continue;
+        const QString key = runs[i].reader->format() + u'\n' + ids[i].id;
+        auto it = best.find(key);
+        if (it == best.end()) {
+            best.insert(key, Best{i, ids[i].recency});
+            continue;
+        }
+        std::size_t keep = it->index, lose = i;
+        if (ids[i].recency > it->recency) {
+            std::swap(keep, lose);
+            *it = Best{i, ids[i].recency};
+        }
+        drop[lose] = true;
+        runs[keep].alsoAt << runs[lose].path << runs[lose].alsoAt;
+    }
+    int merged = 0;
+    std::vector<RunCandidate> kept;
+    kept.reserve(runs.size());
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (drop[i])
+            ++merged;
+        else
+            kept.push_back(std::move(runs[i]));
+    }
+    runs = std::move(kept);
+    return merged;
+}
+
+RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimits &limits)
+{
+    RunRecord r;
+    try {
+        r = c.reader->read(c, notes, limits);
+    } catch (const std::exception &e) {
+        r = RunRecord{};
+        r.path = c.path;
+        r.format = c.reader->format();
+        r.addIssue(Issue::Severity::Error, c.path, 0, 0, u"could not read the run: %1"_s.arg(QString::fromUtf8(e.what())));
+    }
+    if (r.id.isEmpty())
+        r.id = c.path;
+    if (r.name.isEmpty())
+        r.name = r.id;
+    for (const QString &other : c.alsoAt)
+        r.addIssue(Issue::Severity::Note, other, 0, 0,
+                   u"this folder holds the same run (a copy or an earlier part of a resumed run); the most recent folder is read"_s);
+    return r;
+}
+
+} // namespace
+
+LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry, const LoadOptions &options)
+{
+    LoadResult result;
+    ScanResult scan = scanFolders(roots, registry, options.cancelled);
+    result.stats = scan.stats;
+    result.mergedFolders = mergeSameRuns(scan.runs);
+    const std::vector<RunCandidate> &runs = scan.runs;
+    const int total = int(runs.size());
+
+    const int jobs = std::max(1, options.jobs > 0 ? options.jobs : QThread::idealThreadCount());
+    std::vector<std::optional<RunRecord>> results(runs.size());
+    std::atomic<int> next{0};
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    std::condition_variable ready;
+
+    const auto work = [&] {
+        for (;;) {
+            if (stop.load() || (options.cancelled && options.cancelled())) {
+                stop = true;
+                ready.notify_all();
+                return;
+            }
+            const int i = next.fetch_add(1);
+            if (i >= total)
+                return;
+            RunRecord r = readOne(runs[std::size_t(i)], scan.notes, options.limits);
+            {
+                std::lock_guard lock(mutex);
+                results[std::size_t(i)] = std::move(r);
+            }
+            ready.notify_all();
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int t = 0; t < std::min(jobs, std::max(total, 1)); ++t)
+        threads.emplace_back(work);
+
+    QHash<QString, int> idCount;
+    for (int i = 0; i < total; ++i) {
+        std::optional<RunRecord> record;
+        {
+            std::unique_lock lock(mutex);
+            ready.wait(lock, [&] { return results[std::size_t(i)].has_value() || stop.load(); });
+            if (!results[std::size_t(i)]) {
+                result.cancelled = true;
+                break;
+            }
+            record = std::move(results[std::size_t(i)]);
+            results[std::size_t(i)].reset();
+        }
+        const int n = ++idCount[record->id];
+        if (n > 1) {
+            record->addIssue(Issue::Severity::Note, record->path, 0, 0,
+                             u"another run has the id %1; this one is shown as %1~%2"_s.arg(record->id).arg(n));
+            record->id += u"~%1"_s.arg(n);
+        }
+        result.table.appendRun(std::move(*record));
+        if (options.progress)
+            options.progress(i + 1, total);
+    }
+    stop = true;
+    for (auto &t : threads)
+        t.join();
+    result.table.squeeze();
+    return result;
+}
+
+} // namespace runlens

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "reader.h"
+#include "scanner.h"
+
+#include "run/runtable.h"
+
+#include <functional>
+
+namespace runlens {
+
+class ReaderRegistry;
+
+struct LoadOptions {
+    int jobs = 0; ///< reader threads; 0 = one per core
+    ReadLimits limits;
+    std::function<bool()> cancelled;                 ///< polled between runs, from any thread
+    std::function<void(int done, int total)> progress; ///< called on the calling thread
+};
+
+struct LoadResult {
+    RunTable table;
+    ScanStats stats;
+    int mergedFolders = 0; ///< folders that held a run already read from another folder
+    bool cancelled = false;
+};
+
+/// The whole load, synchronous and pure: scan the roots, merge folders that hold the same run
+/// (keeping the most recent), read every run on `jobs` worker threads, and append the records
+/// to a RunTable in scan order, so the result does not depend on thread timing. Run ids are
+/// made unique (a suffix `~2`, `~3` on later duplicates, with a note).
+LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry, const LoadOptions &options = {});
+
+} // namespace runlens

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "docparser.h"
+#include "run/flatten.h"
+#include "run/run.h"
+
+#include <QHash>
+#include <QStringList>
+
+namespace runlens {
+
+/// One directory as the scanner saw it: its regular files and its subdirectories, by name.
+struct DirListing {
+    QString path;
+    QString name;
+    QStringList files;
+    QStringList dirs;
+    bool hasFile(const QString &n) const { return files.contains(n); }
+    bool hasDir(const QString &n) const { return dirs.contains(n); }
+};
+
+/// Facts the scanner collected outside run folders for the readers (W&B sweep folders name
+/// their runs): key -> value, keys prefixed by the reader's format.
+using ScanNotes = QHash<QString, QString>;
+
+class Reader;
+
+/// A folder some reader claimed as a run, found under `root`.
+struct RunCandidate {
+    QString path;
+    QString root;
+    const Reader *reader = nullptr;
+    QStringList alsoAt; ///< other folders that hold the same run (merged into this one)
+};
+
+/// Where the same run lives in several folders (a resumed W&B run, a `latest-run` copy), the
+/// reader names it so the loader can keep the most recent folder only.
+struct RunIdentity {
+    QString id;      ///< empty: the folder is a run of its own
+    QString recency; ///< sorts ascending by age; the largest wins
+};
+
+/// Caps applied to every file of a run.
+struct ReadLimits {
+    qint64 maxYamlBytes = 8 * 1000 * 1000;
+    qint64 maxJsonBytes = 64 * 1000 * 1000;
+    ParseLimits parse;
+    FlattenLimits flatten;
+};
+
+/// One tool's folder format. Stateless and thread-safe: `read` runs on worker threads.
+class Reader {
+public:
+    virtual ~Reader() = default;
+    /// Short format name shown in the table ("wandb").
+    virtual QString format() const = 0;
+    /// Whether `dir` is a run folder of this format, decided from names alone (cheap).
+    virtual bool detect(const DirListing &dir) const = 0;
+    /// Whether the scanner should look for more runs inside a run folder of this format.
+    virtual bool descendIntoRuns(const DirListing &) const { return false; }
+    /// Collects facts from a folder that is not a run (default: nothing).
+    virtual void note(const DirListing &, ScanNotes &) const {}
+    virtual RunIdentity identify(const RunCandidate &) const { return {}; }
+    virtual RunRecord read(const RunCandidate &candidate, const ScanNotes &notes, const ReadLimits &limits) const = 0;
+};
+
+/// Shared steps of readers: read a YAML or JSON file into a Doc with the limits and issues.
+/// Returns false (with an issue) when the file is missing, too large, empty or unreadable.
+bool loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc, RunRecord &run);
+
+/// The top-level mapping of a loaded document, or null with an issue naming what it was instead.
+const DocNode *topMapping(const Doc &doc, RunRecord &run, const QString &path);
+
+/// Whether a config's top level has the W&B / config-defaults shape: every entry a mapping
+/// holding `value` (and optionally `desc`), possibly after a `wandb_version` entry.
+bool isWrappedConfig(const Doc &doc, const DocNode &top);
+
+/// Flattens a config mapping into the Config family; unwraps the `{desc, value}` shape when
+/// the file has it, taking `desc` as the key's description. `_wandb` and `wandb_version` are
+/// not config: the caller gets the `_wandb` node (or -1).
+int flattenConfig(const Doc &doc, const DocNode &top, Flattener &flattener, RunRecord &run, const QString &path);
+
+} // namespace runlens

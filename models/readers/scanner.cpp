@@ -1,0 +1,160 @@
+#include "scanner.h"
+#include "readerregistry.h"
+
+#include <QDir>
+#include <QSet>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+#include <sys/stat.h>
+
+namespace runlens {
+
+using namespace Qt::StringLiterals;
+namespace fs = std::filesystem;
+
+QString ScanStats::summary() const
+{
+    QStringList skipped;
+    const auto add = [&](int n, const QString &what) {
+        if (n > 0)
+            skipped << u"%1 %2"_s.arg(n).arg(what);
+    };
+    add(linkedTwice, u"folder(s) reached twice through links"_s);
+    add(brokenLinks, u"broken link(s)"_s);
+    add(specialFiles, u"special file(s)"_s);
+    add(unreadable, u"unreadable folder(s)"_s);
+    add(ignoredDirs, u"ignored folder(s) (.git, node_modules, ...)"_s);
+    add(tooDeep, u"folder(s) nested too deep"_s);
+    add(int(missingRoots.size()), u"missing path(s)"_s);
+    QString out = u"%1 run folder(s) in %2 folder(s)"_s.arg(runFolders).arg(directories);
+    if (!skipped.isEmpty())
+        out += u"; skipped: "_s + skipped.join(u", "_s);
+    return out;
+}
+
+namespace {
+
+constexpr int kMaxDepth = 48;
+
+bool ignoredDir(const QString &name)
+{
+    static const QSet<QString> names = {u".git"_s, u"node_modules"_s, u"__pycache__"_s, u".venv"_s, u"venv"_s,
+                                        u"site-packages"_s, u".ipynb_checkpoints"_s, u".tox"_s, u".mypy_cache"_s};
+    return names.contains(name);
+}
+
+struct Walker {
+    const ReaderRegistry &registry;
+    const std::function<bool()> &cancelled;
+    ScanResult &result;
+    std::set<std::pair<dev_t, ino_t>> visited;
+
+    bool firstVisit(const fs::path &p)
+    {
+        struct stat st {};
+        if (::stat(p.c_str(), &st) != 0)
+            return false;
+        return visited.insert({st.st_dev, st.st_ino}).second;
+    }
+
+    void walk(const fs::path &dir, const QString &root, int depth)
+    {
+        if (cancelled && cancelled())
+            return;
+        if (depth > kMaxDepth) {
+            ++result.stats.tooDeep;
+            return;
+        }
+        std::error_code ec;
+        fs::directory_iterator it(dir, fs::directory_options::none, ec);
+        if (ec) {
+            ++result.stats.unreadable;
+            return;
+        }
+        ++result.stats.directories;
+        DirListing listing;
+        listing.path = QString::fromStdString(dir.string());
+        listing.name = QString::fromStdString(dir.filename().string());
+        std::vector<std::pair<QString, bool>> subdirs; // name, reached through a link
+        for (; it != fs::directory_iterator(); it.increment(ec)) {
+            if (ec)
+                break;
+            const fs::directory_entry &e = *it;
+            const QString name = QString::fromStdString(e.path().filename().string());
+            std::error_code sec;
+            const bool isLink = e.is_symlink(sec);
+            const fs::file_status st = e.status(sec); // follows links
+            if (sec || st.type() == fs::file_type::not_found) {
+                if (isLink)
+                    ++result.stats.brokenLinks;
+                continue;
+            }
+            if (st.type() == fs::file_type::regular)
+                listing.files << name;
+            else if (st.type() == fs::file_type::directory)
+                subdirs.emplace_back(name, isLink);
+            else
+                ++result.stats.specialFiles;
+        }
+        if (ec)
+            ++result.stats.unreadable;
+        listing.files.sort();
+        // Real folders before links to folders, so a run is found under its real name.
+        std::sort(subdirs.begin(), subdirs.end(), [](const auto &a, const auto &b) {
+            return a.second != b.second ? !a.second : a.first < b.first;
+        });
+        for (const auto &s : subdirs)
+            listing.dirs << s.first;
+
+        bool descend = true;
+        if (const Reader *reader = registry.detect(listing)) {
+            ++result.stats.runFolders;
+            result.runs.push_back(RunCandidate{listing.path, root, reader, {}});
+            descend = reader->descendIntoRuns(listing);
+        } else {
+            for (const auto &r : registry.readers())
+                r->note(listing, result.notes);
+        }
+        if (!descend)
+            return;
+        for (const auto &[name, isLink] : subdirs) {
+            if (ignoredDir(name)) {
+                ++result.stats.ignoredDirs;
+                continue;
+            }
+            const fs::path child = dir / name.toStdString();
+            if (!firstVisit(child)) {
+                ++result.stats.linkedTwice;
+                continue;
+            }
+            walk(child, root, depth + 1);
+        }
+    }
+};
+
+} // namespace
+
+ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry, const std::function<bool()> &cancelled)
+{
+    ScanResult result;
+    Walker walker{registry, cancelled, result, {}};
+    for (const QString &root : roots) {
+        const QString clean = QDir::cleanPath(QDir(root).absolutePath());
+        const fs::path p(clean.toStdString());
+        std::error_code ec;
+        if (!fs::is_directory(p, ec)) {
+            result.stats.missingRoots << root;
+            continue;
+        }
+        if (!walker.firstVisit(p)) {
+            ++result.stats.linkedTwice;
+            continue;
+        }
+        walker.walk(p, clean, 0);
+    }
+    return result;
+}
+
+} // namespace runlens

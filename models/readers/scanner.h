@@ -1,0 +1,42 @@
+#pragma once
+
+#include "reader.h"
+
+#include <QStringList>
+
+#include <functional>
+#include <vector>
+
+namespace runlens {
+
+class ReaderRegistry;
+
+/// What the walk passed over, and why, so a user can tell "no runs" from "runs skipped".
+struct ScanStats {
+    int directories = 0;       ///< directories listed
+    int runFolders = 0;        ///< folders some reader claimed
+    int linkedTwice = 0;       ///< directories reached again through a link (loops, latest-run)
+    int brokenLinks = 0;
+    int specialFiles = 0;      ///< sockets, fifos, devices: never opened
+    int unreadable = 0;        ///< directories that could not be listed
+    int ignoredDirs = 0;       ///< .git, node_modules, __pycache__, virtual envs
+    int tooDeep = 0;           ///< directories below the depth limit
+    QStringList missingRoots;  ///< roots that do not exist or are not folders
+
+    /// One line for humans: "3 runs in 12 folders; skipped: 1 link loop, ...".
+    QString summary() const;
+};
+
+struct ScanResult {
+    std::vector<RunCandidate> runs; ///< in walk order: roots in the order given, names sorted
+    ScanNotes notes;
+    ScanStats stats;
+};
+
+/// Walks folders and finds run folders. Lists directories only (never opens files), follows
+/// symlinks to folders but visits each real directory once (so link loops end and a
+/// `latest-run` link does not count a run twice: real folders are walked before links).
+ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
+                       const std::function<bool()> &cancelled = {});
+
+} // namespace runlens

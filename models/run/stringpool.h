@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QHash>
+#include <QString>
+
+#include <cstdint>
+#include <vector>
+
+namespace runlens {
+
+/// Interns strings so that a table cell holds a 32-bit id instead of a QString. Id 0 is the
+/// empty string. Owned by one RunTable; not thread-safe.
+class StringPool {
+public:
+    StringPool();
+    std::uint32_t intern(const QString &s);
+    const QString &at(std::uint32_t id) const { return m_strings[id]; }
+    std::size_t size() const { return m_strings.size(); }
+    std::size_t memoryBytes() const;
+
+private:
+    std::vector<QString> m_strings;
+    QHash<QString, std::uint32_t> m_index;
+};
+
+} // namespace runlens

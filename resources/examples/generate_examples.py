@@ -1,0 +1,581 @@
+#!/usr/bin/env python3
+"""Generate the example runs bundled with RunLens (`runlens --demo`, docs, tests).
+
+Writes a small, realistic CIFAR-10 image-classification sweep in the on-disk layout of
+Weights & Biases, plus three generic "config.yaml + metrics.json" baseline folders:
+
+    <out>/wandb/run-YYYYMMDD_HHMMSS-<id>/files/{config.yaml,wandb-summary.json,wandb-metadata.json}
+    <out>/wandb/sweep-<sweepid>/config-<runid>.yaml      one per sweep run
+    <out>/wandb/latest-run/                              a real copy of the newest run folder
+    <out>/baselines/<name>/{config.yaml,metrics.json}
+
+Both W&B writer generations occur, as in real repositories: the first runs were made with the
+Python SDK writer (0.17.x: `wandb_version: 1` header, `{desc, value}` per key, insertion order,
+2-space indent, `json.dumps`-style summary, GB floats in metadata); the rest with wandb-core
+(0.19.x: no header, `{value}` only, keys sorted the way Go's yaml.v3 sorts them, 4-space indent,
+compact summary in random key order, Go float formatting such as `1.7146e+09`, byte counts as
+JSON strings and protojson's double space after colons in metadata).
+
+Run folder names use the local time of the machine (UTC+2, CEST), while `startedAt` in
+wandb-metadata.json is UTC, exactly as W&B does: the two differ by two hours on purpose.
+
+The output is deterministic (fixed random seed, fixed fake timestamps, no clock): running the
+script twice gives byte-identical files. Usage:
+
+    generate_examples.py [OUTDIR]      (default: resources/examples/runs next to this script)
+
+OUTDIR is deleted first, but only if it holds nothing except this script's own output.
+Needs Python 3 with PyYAML (used for the Python-SDK-style YAML, as the real SDK does).
+"""
+
+import argparse
+import functools
+import hashlib
+import json
+import math
+import random
+import shutil
+import struct
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import yaml
+
+SEED = 20240502
+UTC = timezone.utc
+LOCAL_TZ = timezone(timedelta(hours=2))  # the lab is in CEST; W&B names folders in local time
+FIRST_START = datetime(2024, 5, 2, 10, 11, 12, 123456, tzinfo=UTC)
+ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+OWN_TOP_LEVEL = {"wandb", "baselines"}
+
+EPOCHS = 30
+STEPS_PER_EPOCH = 391  # ceil(50000 / 128)
+LOG_EVERY = 50
+
+# Mean final val accuracy per (optimizer, lr) for resnet18; resnet34 adds ARCH_BONUS.
+# AdamW at 3e-4 is slightly best, SGD at 0.1 is clearly too hot.
+BASE_VAL_ACC = {
+    ("adam", 1e-4): 0.902, ("adam", 3e-4): 0.921, ("adam", 1e-3): 0.914,
+    ("adamw", 1e-4): 0.907, ("adamw", 3e-4): 0.928, ("adamw", 1e-3): 0.921,
+    ("sgd", 0.01): 0.905, ("sgd", 0.03): 0.924, ("sgd", 0.1): 0.889,
+}
+ARCH_BONUS = {"resnet18": 0.0, "resnet34": 0.007}
+SEED_NOISE = 0.0025
+
+OLD_DESCS = {
+    "epochs": "Number of passes over the training set",
+    "seed": "Seed for the python, numpy and torch RNGs",
+    "data": "Dataset, batch size and augmentation",
+}
+
+REPO_ROOT = "/home/mkeller/cifar-sweep"
+GIT_REMOTE = "https://github.com/example-lab/cifar-sweep.git"
+
+
+# --------------------------------------------------------------------------------------------
+# Writers that imitate the two W&B generations byte for byte.
+
+def go_float(x, nan="NaN", inf="Infinity"):
+    """Format a float like Go's strconv.FormatFloat(x, 'g', -1, 64), as wandb-core does."""
+    if math.isnan(x):
+        return nan
+    if math.isinf(x):
+        return inf if x > 0 else "-" + inf
+    if x == 0:
+        return "-0" if math.copysign(1.0, x) < 0 else "0"
+    r = repr(x)
+    sign = ""
+    if r[0] == "-":
+        sign, r = "-", r[1:]
+    mant, _, e = r.partition("e")
+    ip, _, fp = mant.partition(".")
+    digits = ip + fp
+    dp = len(ip) + (int(e) if e else 0)
+    stripped = digits.lstrip("0")
+    dp -= len(digits) - len(stripped)
+    digits = stripped.rstrip("0")
+    nd = len(digits)
+    exp = dp - 1
+    if exp < -4 or exp >= 6:  # shortest formatting uses precision 6 for this decision
+        m = digits[0] + ("." + digits[1:] if nd > 1 else "")
+        return f"{sign}{m}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if dp <= 0:
+        return f"{sign}0.{'0' * -dp}{digits}"
+    if dp >= nd:
+        return sign + digits + "0" * (dp - nd)
+    return f"{sign}{digits[:dp]}.{digits[dp:]}"
+
+
+def go_json(v):
+    """Compact JSON as wandb-core's simplejsonext writes it (bare NaN/Infinity tokens)."""
+    if isinstance(v, dict):
+        return "{" + ",".join(json.dumps(k) + ":" + go_json(x) for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(go_json(x) for x in v) + "]"
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return go_float(v)
+    return json.dumps(v)
+
+
+def _yaml_v3_less(a, b):
+    """gopkg.in/yaml.v3 keyList.Less for string keys: digit runs compare numerically and
+    non-letters sort before letters (so `_wandb` comes first)."""
+    ar, br = a, b
+    digits = False
+    for i in range(min(len(ar), len(br))):
+        if ar[i] == br[i]:
+            digits = ar[i].isdigit()
+            continue
+        al, bl = ar[i].isalpha(), br[i].isalpha()
+        if al and bl:
+            return ar[i] < br[i]
+        if al or bl:
+            return al if digits else bl
+        an = bn = 0
+        if ar[i] == "0" or br[i] == "0":
+            j = i - 1
+            while j >= 0 and ar[j].isdigit():
+                if ar[j] != "0":
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(ar) and ar[ai].isdigit():
+            an = an * 10 + int(ar[ai])
+            ai += 1
+        bi = i
+        while bi < len(br) and br[bi].isdigit():
+            bn = bn * 10 + int(br[bi])
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return ar[i] < br[i]
+    return len(ar) < len(br)
+
+
+def go_sorted(keys):
+    return sorted(keys, key=functools.cmp_to_key(
+        lambda a, b: -1 if _yaml_v3_less(a, b) else (1 if _yaml_v3_less(b, a) else 0)))
+
+
+_YAML_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
+
+
+def go_yaml_scalar(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return go_float(v, nan=".nan", inf=".inf")
+    s = str(v)
+    plain = (s != "" and s == s.strip() and s[0] not in _YAML_INDICATORS
+             and ": " not in s and " #" not in s and s.isprintable()
+             and not s.endswith(":") and yaml.safe_load(s) == s)
+    return s if plain else json.dumps(s)
+
+
+def go_yaml(obj, indent=0):
+    """YAML as wandb-core's yaml.v3 writes config.yaml: 4-space indent, sorted keys,
+    block sequences indented under their key. (Lists of mappings are not needed here.)"""
+    pad = " " * indent
+    out = []
+    for k in go_sorted(obj.keys()):
+        v = obj[k]
+        key = go_yaml_scalar(k)
+        if isinstance(v, dict) and v:
+            out.append(f"{pad}{key}:\n")
+            out.append(go_yaml(v, indent + 4))
+        elif isinstance(v, list) and v:
+            out.append(f"{pad}{key}:\n")
+            for item in v:
+                assert not isinstance(item, (dict, list)), "not needed, not implemented"
+                out.append(f"{pad}    - {go_yaml_scalar(item)}\n")
+        elif isinstance(v, dict):
+            out.append(f"{pad}{key}: {{}}\n")
+        elif isinstance(v, list):
+            out.append(f"{pad}{key}: []\n")
+        else:
+            out.append(f"{pad}{key}: {go_yaml_scalar(v)}\n")
+    return "".join(out)
+
+
+def py_yaml(obj):
+    """YAML as the Python SDK writes it (wandb/sdk/lib/config_util.py)."""
+    return yaml.dump(obj, default_flow_style=False, allow_unicode=True, sort_keys=False)
+
+
+def protojson(obj):
+    """wandb-core's wandb-metadata.json: protojson multiline, which (in 0.18/0.19 builds)
+    puts two spaces after each colon."""
+    return json.dumps(obj, indent=2, separators=(",", ":  "))
+
+
+# --------------------------------------------------------------------------------------------
+# The experiment.
+
+def f32(x):
+    """A float32 loss value as `tensor.item()` returns it."""
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def rand_id(rng, n=8, used=None):
+    while True:
+        s = "".join(rng.choice(ID_ALPHABET) for _ in range(n))
+        if used is None or s not in used:
+            if used is not None:
+                used.add(s)
+            return s
+
+
+def optimizer_cfg(name, lr):
+    if name == "sgd":
+        return {"name": "sgd", "lr": lr, "momentum": 0.9, "weight_decay": 0.0005}
+    return {"name": name, "lr": lr, "betas": [0.9, 0.999],
+            "weight_decay": 0.05 if name == "adamw" else 0.0001}
+
+
+def run_specs():
+    """The runs in the order they were started."""
+    specs = []
+    # Grid sweep: W&B's grid iterates over parameters in sorted order (optimizer, then seed).
+    for opt, lrs in (("adam", (1e-4, 3e-4, 1e-3)), ("adamw", (1e-4, 3e-4, 1e-3)),
+                     ("sgd", (0.01, 0.03, 0.1))):
+        for lr in lrs:
+            for seed in (0, 1, 2):
+                specs.append(dict(opt=opt, lr=lr, seed=seed, arch="resnet18", sweep=True,
+                                  kind="ok", args=[]))
+    # The first runs came from a workstation with the older SDK (Python writer).
+    for s in specs[:5]:
+        s["gen"] = "old"
+    for s in specs[5:]:
+        s["gen"] = "new"
+    # Follow-ups started by hand on the cluster.
+    specs.append(dict(opt="sgd", lr=0.3, seed=0, arch="resnet18", sweep=False, kind="diverged",
+                      gen="new", args=["--optimizer", "sgd", "--lr", "0.3", "--seed", "0"]))
+    for seed, kind in ((0, "crashed"), (0, "ok"), (1, "ok"), (2, "ok")):
+        specs.append(dict(opt="adamw", lr=3e-4, seed=seed, arch="resnet34", sweep=False,
+                          kind=kind, gen="new",
+                          args=["--config", "configs/resnet34_adamw.yaml", "--seed", str(seed)]))
+    return specs
+
+
+def make_config(spec):
+    # Insertion order as the training script builds it; the new writer sorts anyway.
+    cfg = {
+        "optimizer": optimizer_cfg(spec["opt"], spec["lr"]),
+        "seed": spec["seed"],
+        "model": {"arch": spec["arch"], "dropout": 0.1, "width": 64},
+        "data": {"dataset": "cifar10", "batch_size": 128,
+                 "augment": {"crop": True, "flip": True}},
+        "epochs": EPOCHS,
+        "scheduler": {"name": "cosine", "warmup_steps": 500},
+    }
+    return cfg
+
+
+def old_config_yaml(cfg, start):
+    wb = {
+        "python_version": "3.11.7",
+        "cli_version": "0.17.4",
+        "framework": "torch",
+        "is_jupyter_run": False,
+        "is_kaggle_kernel": False,
+        "start_time": int(start.timestamp()),
+        "t": {1: [1, 41, 55], 2: [1, 41, 55], 3: [16, 23], 4: "3.11.7", 5: "0.17.4",
+              8: [5], 13: "linux-x86_64"},
+    }
+    doc = {k: {"desc": OLD_DESCS.get(k), "value": v} for k, v in cfg.items()}
+    doc["_wandb"] = {"desc": None, "value": wb}
+    return "wandb_version: 1\n\n" + py_yaml(doc)
+
+
+def new_config_yaml(cfg):
+    wb = {
+        "cli_version": "0.19.1",
+        "m": [],
+        "python_version": "3.11.7",
+        "t": {"1": [1, 41, 55], "2": [1, 41, 55], "3": [13, 16, 23, 55], "4": "3.11.7",
+              "5": "0.19.1", "8": [5], "12": "0.19.1", "13": "linux-x86_64"},
+    }
+    doc = {k: {"value": v} for k, v in cfg.items()}
+    doc["_wandb"] = {"value": wb}
+    return go_yaml(doc)
+
+
+def make_metrics(rng, spec):
+    """Final metrics of one run; they depend on the hyperparameters, plus small seed noise."""
+    steps = EPOCHS * STEPS_PER_EPOCH // LOG_EVERY + EPOCHS
+    sha = "%064x" % rng.getrandbits(256)
+    image = {"_type": "image-file", "path": None, "sha256": sha,
+             "size": rng.randint(90000, 140000), "width": 256, "height": 256, "format": "png"}
+    if spec["kind"] == "diverged":
+        epoch = 4
+        steps = epoch * STEPS_PER_EPOCH // LOG_EVERY + epoch
+        image["path"] = f"media/images/samples_{steps}_{sha[:20]}.png"
+        return {
+            "train/loss": float("nan"),
+            "train/grad_norm": float("inf"),
+            "val/loss": float("nan"),
+            "val/acc": 0.1,
+            "test/acc": 0.1,
+            "epoch": epoch,
+            "best": {"val_acc": rng.randint(1100, 1250) / 5000, "epoch": 1},
+            "samples": image,
+        }, steps
+    acc = BASE_VAL_ACC[(spec["opt"], spec["lr"])] + ARCH_BONUS[spec["arch"]]
+    val_acc = round((acc + rng.gauss(0, SEED_NOISE)) * 5000) / 5000      # 5k validation images
+    test_acc = round((val_acc - 0.003 + rng.gauss(0, 0.0015)) * 10000) / 10000
+    best_acc = round((val_acc + abs(rng.gauss(0, 0.0015))) * 5000) / 5000
+    val_loss = f32(0.10 + 2.2 * (1 - val_acc) + rng.gauss(0, 0.004))
+    train_loss = f32(0.012 + 0.55 * (1 - val_acc) + rng.gauss(0, 0.003))
+    grad_norm = f32(rng.uniform(0.35, 0.9) * (2.0 if spec["opt"] == "sgd" else 1.0))
+    image["path"] = f"media/images/samples_{steps}_{sha[:20]}.png"
+    return {
+        "train/loss": train_loss,
+        "train/grad_norm": grad_norm,
+        "val/loss": val_loss,
+        "val/acc": val_acc,
+        "test/acc": test_acc,
+        "epoch": EPOCHS,
+        "best": {"val_acc": best_acc, "epoch": rng.randint(EPOCHS - 6, EPOCHS)},
+        "samples": image,
+    }, steps
+
+
+def old_metadata(spec, start, commit):
+    return json.dumps({
+        "os": "Linux-6.5.0-28-generic-x86_64-with-glibc2.35",
+        "python": "3.11.7",
+        "heartbeatAt": (start + timedelta(microseconds=612345)).replace(tzinfo=None).isoformat(),
+        "startedAt": start.replace(tzinfo=None).isoformat(),
+        "docker": None,
+        "cuda": None,
+        "args": spec["args"],
+        "state": "running",
+        "program": f"{REPO_ROOT}/train.py",
+        "codePathLocal": "train.py",
+        "codePath": "train.py",
+        "git": {"remote": GIT_REMOTE, "commit": commit},
+        "email": "m.keller@example.org",
+        "root": REPO_ROOT,
+        "host": "ws-lab-07",
+        "username": "mkeller",
+        "executable": "/home/mkeller/.venvs/cifar/bin/python",
+        "cpu_count": 16,
+        "cpu_count_logical": 32,
+        "disk": {"/": {"total": 1862.6550369262695, "used": 1033.2814559936523}},
+        "gpu": "NVIDIA GeForce RTX 3090",
+        "gpu_count": 1,
+        "memory": {"total": 62.71418762207031},
+    }, indent=4) + "\n"  # the Python SDK ends the file with a newline, wandb-core does not
+
+
+def new_metadata(spec, start, commit, writer_id):
+    return protojson({
+        "os": "Linux-5.15.0-105-generic-x86_64-with-glibc2.35",
+        "python": "CPython 3.11.7",
+        "startedAt": start.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "args": spec["args"],
+        "program": "/scratch/mkeller/cifar-sweep/train.py",
+        "codePath": "train.py",
+        "git": {"remote": GIT_REMOTE, "commit": commit},
+        "email": "m.keller@example.org",
+        "root": "/scratch/mkeller/cifar-sweep",
+        "host": "gpu-node-03",
+        "username": "mkeller",
+        "executable": "/scratch/mkeller/venvs/cifar/bin/python",
+        "codePathLocal": "train.py",
+        "cpu_count": 64,
+        "cpu_count_logical": 128,
+        "gpu": "NVIDIA A100-SXM4-40GB",
+        "gpu_count": 1,
+        "disk": {"/": {"total": "479555555328", "used": "212143276032"}},
+        "memory": {"total": "540701442048"},
+        "gpu_nvidia": [{"name": "NVIDIA A100-SXM4-40GB", "memoryTotal": "42949672960",
+                        "cudaCores": 6912, "architecture": "Ampere",
+                        "uuid": "GPU-5f1c2a9e-3b7d-4e21-9c0a-8d2e6b41f7a3"}],
+        "cudaVersion": "12.2",
+        "writerId": writer_id,
+    })
+
+
+BASELINES = {
+    "linear-probe": (
+        "# Linear probe on frozen ImageNet features (no W&B; written by eval/linear_probe.py)\n"
+        "method: linear_probe\n"
+        "seed: 0\n"
+        "model:\n"
+        "  arch: resnet18\n"
+        "  pretrained: imagenet\n"
+        "  frozen: true\n"
+        "data:\n"
+        "  dataset: cifar10\n"
+        "  batch_size: 256\n"
+        "  augment:\n"
+        "    crop: false\n"
+        "    flip: false\n"
+        "optimizer:\n"
+        "  name: sgd\n"
+        "  lr: 0.1\n"
+        "  momentum: 0.9\n"
+        "  weight_decay: 0.0\n"
+        "epochs: 100\n",
+        {"train/loss": 0.3318, "val/loss": 0.3912, "val/acc": 0.8762, "test/acc": 0.8714},
+    ),
+    "knn-k200": (
+        "# k-nearest-neighbour classifier on frozen ImageNet features\n"
+        "method: knn\n"
+        "seed: 0\n"
+        "model:\n"
+        "  arch: resnet18\n"
+        "  pretrained: imagenet\n"
+        "  frozen: true\n"
+        "data:\n"
+        "  dataset: cifar10\n"
+        "  batch_size: 512\n"
+        "knn:\n"
+        "  k: 200\n"
+        "  metric: cosine\n"
+        "  temperature: 0.07\n",
+        {"val/acc": 0.8486, "test/acc": 0.8431},
+    ),
+    "random-features": (
+        "# Lower bound: linear probe on a frozen, randomly initialised network\n"
+        "method: linear_probe\n"
+        "seed: 0\n"
+        "model:\n"
+        "  arch: resnet18\n"
+        "  pretrained: null\n"
+        "  frozen: true\n"
+        "data:\n"
+        "  dataset: cifar10\n"
+        "  batch_size: 256\n"
+        "  augment:\n"
+        "    crop: false\n"
+        "    flip: false\n"
+        "optimizer:\n"
+        "  name: sgd\n"
+        "  lr: 0.1\n"
+        "  momentum: 0.9\n"
+        "  weight_decay: 0.0\n"
+        "epochs: 100\n",
+        {"train/loss": 1.5127, "val/loss": 1.6043, "val/acc": 0.4318, "test/acc": 0.4275},
+    ),
+}
+
+
+def build(rng):
+    """Return {relative path: text} for the whole example tree, plus a summary for humans."""
+    files = {}
+    used_ids = set()
+    sweep_id = rand_id(rng, used=used_ids)
+    commits = ["%040x" % rng.getrandbits(160), "%040x" % rng.getrandbits(160)]
+    t = FIRST_START
+    listing = []
+    newest_dir = None
+    for spec in run_specs():
+        run_id = rand_id(rng, used=used_ids)
+        start = t
+        speed = 1.3 if spec["gen"] == "old" else 1.0  # the workstation is slower
+        per_epoch = rng.uniform(36.0, 40.0) * speed * (1.75 if spec["arch"] == "resnet34" else 1)
+        cfg = make_config(spec)
+        dirname = f"run-{start.astimezone(LOCAL_TZ):%Y%m%d_%H%M%S}-{run_id}"
+        base = f"wandb/{dirname}/files/"
+        commit = commits[0] if spec["gen"] == "old" else commits[1]
+        if spec["gen"] == "old":
+            files[base + "config.yaml"] = old_config_yaml(cfg, start)
+            files[base + "wandb-metadata.json"] = old_metadata(spec, start, commit)
+        else:
+            files[base + "config.yaml"] = new_config_yaml(cfg)
+            files[base + "wandb-metadata.json"] = new_metadata(
+                spec, start, commit, rand_id(rng, 32))
+        if spec["kind"] == "crashed":
+            runtime = round(per_epoch * 14.4 + rng.uniform(0, 30), 6)  # died in epoch 15
+            t = start + timedelta(seconds=runtime + 1500)               # someone had to look
+        else:
+            metrics, steps = make_metrics(rng, spec)
+            epochs_run = metrics["epoch"]
+            runtime = round(per_epoch * epochs_run + rng.uniform(20, 45), 6)
+            end_ts = round(start.timestamp() + runtime, 6)
+            if spec["gen"] == "old":
+                summary = dict(metrics)
+                summary.update({"_timestamp": end_ts, "_runtime": runtime,
+                                "_step": steps, "_wandb": {"runtime": int(runtime)}})
+                files[base + "wandb-summary.json"] = json.dumps(summary)
+            else:
+                summary = dict(metrics)
+                summary.update({"_timestamp": end_ts, "_runtime": runtime, "_step": steps,
+                                "_wandb": {"runtime": int(runtime)}})
+                keys = list(summary)
+                rng.shuffle(keys)  # wandb-core writes a Go map: order is arbitrary
+                files[base + "wandb-summary.json"] = go_json({k: summary[k] for k in keys})
+            t = start + timedelta(seconds=runtime + rng.uniform(8, 40))
+        t = t.replace(microsecond=rng.randrange(1000000))
+        if spec["sweep"]:
+            files[f"wandb/sweep-{sweep_id}/config-{run_id}.yaml"] = "wandb_version: 1\n\n" + \
+                yaml.dump({"optimizer": {"value": cfg["optimizer"]}, "seed": {"value": spec["seed"]}},
+                          default_flow_style=False, allow_unicode=True)
+        newest_dir = f"wandb/{dirname}/"
+        listing.append((dirname, spec))
+    # Committed repositories often hold latest-run as a dereferenced copy, not a symlink.
+    for path in [p for p in files if p.startswith(newest_dir)]:
+        files["wandb/latest-run/" + path[len(newest_dir):]] = files[path]
+    for name, (cfg_text, metrics) in BASELINES.items():
+        files[f"baselines/{name}/config.yaml"] = cfg_text
+        files[f"baselines/{name}/metrics.json"] = json.dumps(metrics, indent=2) + "\n"
+    return files, listing, sweep_id, newest_dir
+
+
+def safe_clear(out: Path):
+    """Delete OUTDIR, but only if it contains nothing but our own output."""
+    if not out.exists():
+        return
+    if not out.is_dir() or out.is_symlink():
+        sys.exit(f"generate_examples: {out} exists and is not a directory; refusing to touch it")
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in OWN_TOP_LEVEL)
+    if foreign:
+        sys.exit(f"generate_examples: {out} contains {', '.join(foreign)}, which this script "
+                 "did not write; refusing to delete it")
+    shutil.rmtree(out)
+
+
+def main():
+    default_out = Path(__file__).resolve().parent / "runs"
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("outdir", nargs="?", type=Path, default=default_out)
+    ap.add_argument("-v", "--verbose", action="store_true", help="list the runs written")
+    args = ap.parse_args()
+
+    files, listing, sweep_id, newest_dir = build(random.Random(SEED))
+    out = args.outdir
+    safe_clear(out)
+    for rel in sorted(files):
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(files[rel].encode("utf-8"))
+
+    total = sum(len(t.encode("utf-8")) for t in files.values())
+    if args.verbose:
+        for dirname, s in listing:
+            print(f"{dirname}  {s['gen']:3}  {s['kind']:8}  {s['opt']:5} lr={s['lr']:<6} "
+                  f"seed={s['seed']} {s['arch']}{'  sweep' if s['sweep'] else ''}")
+        print(f"sweep-{sweep_id}; latest-run = copy of {newest_dir}")
+    digest = hashlib.sha256("".join(f"{k}\0{files[k]}\0" for k in sorted(files)).encode())
+    print(f"wrote {len(files)} files, {total} bytes, to {out} (content sha256 "
+          f"{digest.hexdigest()[:16]})")
+
+
+if __name__ == "__main__":
+    main()
