@@ -91,6 +91,16 @@ std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, Run
                      u"file is too large (over %1 MB); not read"_s.arg(double(maxBytes) / 1e6, 0, 'f', 0));
         return std::nullopt;
     }
+    // A file cut short by a crash is often padded with NUL bytes: drop the padding, keep the text.
+    qsizetype padding = 0;
+    while (padding < bytes.size() && bytes[bytes.size() - 1 - padding] == '\0')
+        ++padding;
+    if (padding > 0 && padding < bytes.size()) {
+        const auto [line, column] = lineColumnAt(bytes, bytes.size() - padding);
+        run.addIssue(Issue::Severity::Warning, path, line, column,
+                     u"the file ends in %1 NUL byte(s) (cut short while being written?); they are ignored"_s.arg(padding));
+        bytes.chop(padding);
+    }
     if (const qsizetype nul = bytes.indexOf('\0'); nul >= 0) {
         const auto [line, column] = lineColumnAt(bytes, nul);
         run.addIssue(Issue::Severity::Error, path, line, column,

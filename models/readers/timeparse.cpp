@@ -40,7 +40,7 @@ QString formatTimeMs(qint64 ms)
 {
     if (ms < 0)
         return {};
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODate);
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-dd'T'HH:mm:ss'Z'"_s);
 }
 
 } // namespace runlens

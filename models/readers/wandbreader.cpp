@@ -243,6 +243,8 @@ RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &note
                               : !haveConfig              ? u"config"_s
                                                          : u"metrics"_s));
     }
+    if (!haveMetrics && run.status == RunStatus::Finished)
+        run.status = RunStatus::Unknown;
     if (const QString sweep = notes.value(u"wandb-sweep:"_s + run.id); !sweep.isEmpty())
         run.add(Family::Meta, Key({u"wandb"_s, u"sweep"_s}), Value::string(sweep));
     if (run.name.isEmpty())
