@@ -126,15 +126,18 @@ LoadResult load(const Common &c)
     return result;
 }
 
-int writeOutput(const QByteArray &bytes, const QString &output)
+int writeOutput(const TableSource &table, TableFormat format, const QString &output, const WriteOptions &options = {})
 {
     if (output.isEmpty() || output == u"-") {
-        std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout);
-        std::fflush(stdout);
+        QFile out;
+        if (!out.open(stdout, QIODevice::WriteOnly) || !writeTable(table, format, out, options)) {
+            err(u"cannot write to standard output"_s);
+            return kUsage;
+        }
         return kOk;
     }
     QSaveFile file(output);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || !writeTable(table, format, file, options) || !file.commit()) {
         err(u"cannot write '%1': %2"_s.arg(output, file.errorString()));
         return kUsage;
     }
@@ -181,7 +184,7 @@ int tableCommand(const QStringList &args)
     }
     WriteOptions w;
     w.neutralizeFormulas = !p.isSet(u"no-formula-guard"_s);
-    return writeOutput(renderTable(*view, c.format, w), c.output);
+    return writeOutput(*view, c.format, c.output, w);
 }
 
 int keysCommand(const QStringList &args)
@@ -193,7 +196,7 @@ int keysCommand(const QStringList &args)
     if (const auto status = parseCommon(p, args, c))
         return *status;
     const LoadResult result = load(c);
-    return writeOutput(renderTable(KeyList(result.table), c.format), c.output);
+    return writeOutput(KeyList(result.table), c.format, c.output);
 }
 
 int checkCommand(const QStringList &args)
@@ -207,7 +210,7 @@ int checkCommand(const QStringList &args)
         return *status;
     const LoadResult result = load(c);
     const IssueList issues(result.table, QDir::currentPath(), p.isSet(u"notes"_s));
-    const int status = writeOutput(renderTable(issues, c.format), c.output);
+    const int status = writeOutput(issues, c.format, c.output);
     if (status != kOk)
         return status;
     if (!c.quiet)

@@ -4,6 +4,8 @@
 
 #include <rapidjson/document.h>
 
+#include <QBuffer>
+
 #include <cmath>
 #include <vector>
 
@@ -125,60 +127,88 @@ QString jsonValue(const Value &v)
     return u"null"_s;
 }
 
-QString renderText(const TableSource &t, const WriteOptions &o)
+/// Buffers output and hands it to the device in chunks of about 1 MB.
+class Sink {
+public:
+    explicit Sink(QIODevice &device) : m_device(device) {}
+    Sink &operator+=(const QString &s)
+    {
+        m_buffer += s;
+        if (m_buffer.size() > (1 << 19))
+            flush();
+        return *this;
+    }
+    Sink &operator+=(QChar c)
+    {
+        m_buffer += c;
+        return *this;
+    }
+    bool flush()
+    {
+        const QByteArray bytes = m_buffer.toUtf8();
+        m_buffer.clear();
+        m_ok = m_ok && m_device.write(bytes) == bytes.size();
+        return m_ok;
+    }
+
+private:
+    QIODevice &m_device;
+    QString m_buffer;
+    bool m_ok = true;
+};
+
+QString clipText(QString s, const WriteOptions &o)
+{
+    s.replace(u'\n', u' ').replace(u'\t', u' ');
+    if (o.maxTextWidth > 0 && s.size() > o.maxTextWidth)
+        s = s.left(o.maxTextWidth - 1) + QChar(0x2026);
+    return s;
+}
+
+void writeText(const TableSource &t, const WriteOptions &o, Sink &out)
 {
     const int cols = t.columnCount();
-    std::vector<std::vector<QString>> cells(std::size_t(t.rowCount()) + 1);
     std::vector<qsizetype> width(std::size_t(cols), 0);
-    const auto clip = [&](QString s) {
-        s.replace(u'\n', u' ').replace(u'\t', u' ');
-        if (o.maxTextWidth > 0 && s.size() > o.maxTextWidth)
-            s = s.left(o.maxTextWidth - 1) + QChar(0x2026);
-        return s;
-    };
     for (int c = 0; c < cols; ++c)
-        cells[0].push_back(clip(t.header(c)));
+        width[std::size_t(c)] = clipText(t.header(c), o).size();
     for (int r = 0; r < t.rowCount(); ++r)
         for (int c = 0; c < cols; ++c)
-            cells[std::size_t(r) + 1].push_back(clip(t.cell(r, c).displayText()));
-    for (const auto &row : cells)
-        for (int c = 0; c < cols; ++c)
-            width[std::size_t(c)] = std::max(width[std::size_t(c)], row[std::size_t(c)].size());
+            width[std::size_t(c)] = std::max(width[std::size_t(c)], clipText(t.cell(r, c).displayText(), o).size());
     const std::vector<bool> numeric = numericColumns(t);
-    QString out;
-    for (std::size_t r = 0; r < cells.size(); ++r) {
-        QString line;
+    const auto line = [&](int r) {
+        QString text;
         for (int c = 0; c < cols; ++c) {
-            const QString &s = cells[r][std::size_t(c)];
+            const QString s = clipText(r < 0 ? t.header(c) : t.cell(r, c).displayText(), o);
             if (c > 0)
-                line += u"  "_s;
-            line += numeric[std::size_t(c)] && r > 0 ? s.rightJustified(width[std::size_t(c)])
-                                                     : s.leftJustified(width[std::size_t(c)]);
+                text += u"  "_s;
+            text += numeric[std::size_t(c)] && r >= 0 ? s.rightJustified(width[std::size_t(c)])
+                                                      : s.leftJustified(width[std::size_t(c)]);
         }
-        while (line.endsWith(u' '))
-            line.chop(1);
-        out += line + u'\n';
-        if (r == 0) {
-            QString rule;
-            for (int c = 0; c < cols; ++c)
-                rule += (c > 0 ? u"  "_s : QString()) + QString(width[std::size_t(c)], u'-');
-            out += rule + u'\n';
-        }
-    }
-    return out;
+        while (text.endsWith(u' '))
+            text.chop(1);
+        out += text;
+        out += u'\n';
+    };
+    line(-1);
+    QString rule;
+    for (int c = 0; c < cols; ++c)
+        rule += (c > 0 ? u"  "_s : QString()) + QString(width[std::size_t(c)], u'-');
+    out += rule;
+    out += u'\n';
+    for (int r = 0; r < t.rowCount(); ++r)
+        line(r);
 }
 
 } // namespace
 
-QByteArray renderTable(const TableSource &t, TableFormat format, const WriteOptions &o)
+bool writeTable(const TableSource &t, TableFormat format, QIODevice &device, const WriteOptions &o)
 {
-    QString out;
+    Sink out(device);
     const int cols = t.columnCount();
     switch (format) {
     case TableFormat::Text:
-        out = renderText(t, o);
-        break;
-    case TableFormat::Csv:
+        writeText(t, o, out);
+        break;    case TableFormat::Csv:
     case TableFormat::Tsv: {
         const bool csv = format == TableFormat::Csv;
         const QString sep = csv ? u","_s : u"\t"_s;
@@ -231,7 +261,16 @@ QByteArray renderTable(const TableSource &t, TableFormat format, const WriteOpti
         break;
     }
     }
-    return out.toUtf8();
+    return out.flush();
+}
+
+QByteArray renderTable(const TableSource &t, TableFormat format, const WriteOptions &o)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    writeTable(t, format, buffer, o);
+    return bytes;
 }
 
 } // namespace runlens

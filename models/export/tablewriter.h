@@ -3,6 +3,7 @@
 #include "analysis/tablesource.h"
 
 #include <QByteArray>
+#include <QIODevice>
 #include <QString>
 
 #include <optional>
@@ -25,6 +26,11 @@ struct WriteOptions {
 /// backslash escapes for tabs and newlines in TSV, `|` in Markdown; JSON records are typed,
 /// missing values left out, NaN and infinities written as the strings "NaN", "Infinity",
 /// "-Infinity" (JSON has no such numbers).
+/// Streams the table to `device` in chunks, so a 100k-row export never sits whole in memory.
+/// Returns false when the device refused a write.
+bool writeTable(const TableSource &table, TableFormat format, QIODevice &device, const WriteOptions &options = {});
+
+/// The same, into a byte array (tests, clipboard).
 QByteArray renderTable(const TableSource &table, TableFormat format, const WriteOptions &options = {});
 
 } // namespace runlens

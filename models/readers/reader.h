@@ -30,6 +30,7 @@ struct RunCandidate {
     QString path;
     QString root;
     const Reader *reader = nullptr;
+    QStringList files;  ///< regular files directly in the folder, as the scanner listed them
     QStringList alsoAt; ///< other folders that hold the same run (merged into this one)
 };
 

@@ -171,8 +171,7 @@ RunIdentity WandbReader::identify(const RunCandidate &candidate) const
     const QFileInfo info(candidate.path);
     if (const auto m = runDirPattern().match(info.fileName()); m.hasMatch())
         return {m.captured(2), m.captured(1)};
-    const QStringList files = QDir(candidate.path).entryList(QDir::Files);
-    if (const QString id = logFileId(files); !id.isEmpty())
+    if (const QString id = logFileId(candidate.files); !id.isEmpty())
         return {id, QString()};
     // A copied folder (a committed latest-run) has no id in its name: find the run folder beside
     // it whose metadata is byte-identical, newest first.
@@ -209,7 +208,7 @@ RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &note
     const QString configPath = files.filePath(u"config.yaml"_s);
     const QString summaryPath = files.filePath(u"wandb-summary.json"_s);
     const QString metadataPath = files.filePath(u"wandb-metadata.json"_s);
-    const QString logId = logFileId(QDir(candidate.path).entryList(QDir::Files));
+    const QString logId = logFileId(candidate.files);
 
     bool haveConfig = false;
     if (QFileInfo::exists(configPath)) {

@@ -39,7 +39,8 @@ namespace {
 
 bool needsQuoting(const QString &segment)
 {
-    return segment.isEmpty() || segment.contains(u'.') || segment.startsWith(u'[');
+    // `["` anywhere would read back as the start of a quoted segment.
+    return segment.isEmpty() || segment.contains(u'.') || segment.startsWith(u'[') || segment.contains(u"[\""_s);
 }
 
 } // namespace
