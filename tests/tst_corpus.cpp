@@ -79,10 +79,9 @@ int expectedMetricLeaves(const QString &path)
         return -1;
     int count = 0;
     const QJsonObject o = doc.object();
+    static const QSet<QString> reserved = {u"_step"_s, u"_runtime"_s, u"_timestamp"_s, u"_wandb"_s};
     for (auto it = o.begin(); it != o.end(); ++it)
-        if (!it.key().startsWith(u"_"_s) || it.key() == u"_type")
-            count += jsonLeaves(it.value());
-        else if (!QSet<QString>{u"_step"_s, u"_runtime"_s, u"_timestamp"_s, u"_wandb"_s}.contains(it.key()))
+        if (!reserved.contains(it.key()))
             count += jsonLeaves(it.value());
     return count;
 }
