@@ -1,5 +1,6 @@
 #include "wandbreader.h"
 #include "runid.h"
+#include "scalars.h"
 #include "timeparse.h"
 
 #include <QCryptographicHash>
@@ -80,7 +81,18 @@ void readMetadata(const QString &path, const ReadLimits &limits, Flattener &flat
         } else if (key == u"name" && n.value.type() == Value::Type::String) {
             run.name = n.value.rawText(); // legacy SDKs keep the display name here
         } else if (metadataKeys().contains(key)) {
+            const std::size_t first = run.entries.size();
             flattener.flatten(doc, child, Key({key}), Family::Meta, {}, run, path);
+            // wandb-core writes uint64 byte counts as JSON strings ("17179869184"): they are numbers.
+            for (std::size_t i = first; i < run.entries.size(); ++i) {
+                Value &v = run.entries[i].value;
+                if (v.type() == Value::Type::String && !v.rawText().isEmpty() && v.rawText()[0].isDigit()) {
+                    const QByteArray text = v.rawText().toUtf8();
+                    if (const Value n = parseNumber(std::string_view(text.constData(), std::size_t(text.size())));
+                        n.type() == Value::Type::Int)
+                        v = n;
+                }
+            }
         }
     }
 }
