@@ -20,6 +20,10 @@ struct ParseLimits {
 bool parseYaml(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString &file,
                const ParseLimits &limits = {});
 
+/// parseYaml() without its fast path (yamlfast.h): always yaml-cpp's event API. For tests.
+bool parseYamlEvents(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString &file,
+                     const ParseLimits &limits = {});
+
 /// Parses JSON with RapidJSON into `doc`, accepting NaN, Infinity and -Infinity as Python and
 /// W&B write them, keeping key order and each number's exact text. A truncated file keeps what
 /// was read before the cut with an issue. Returns false when nothing usable was parsed.

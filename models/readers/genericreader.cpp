@@ -69,15 +69,14 @@ RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &, 
         if (!QFileInfo::exists(path))
             continue;
         Doc doc;
-        const std::size_t before = run.issues.size();
         if (!loadDoc(path, false, limits, doc, run))
             continue;
-        const bool cut = run.issues.size() > before;
         if (const DocNode *top = topMapping(doc, run, path)) {
             metrics = true;
             for (const auto &[key, child] : top->members)
                 flattener.flatten(doc, child, Key({key}), Family::Metric, {}, run, path);
-            run.status = cut ? RunStatus::Running : RunStatus::Finished;
+            // Only a cut-off file means "still running"; other warnings (a duplicate key) do not.
+            run.status = doc.truncated ? RunStatus::Running : RunStatus::Finished;
         }
     }
     if (!metrics)

@@ -176,6 +176,7 @@ bool parseJson(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString 
         const auto [line, column] = lineColumnAt(bytes, offset);
         const bool truncated = offset >= bytes.size() - (bytes.endsWith('\n') ? 1 : 0);
         builder.salvage();
+        doc.truncated = truncated;
         QString message = truncated ? u"JSON ends early (the file is truncated, or still being written)"_s
                                     : u"JSON syntax error: %1"_s.arg(QString::fromUtf8(rapidjson::GetParseError_En(result.Code())));
         if (!doc.isEmpty())

@@ -44,11 +44,11 @@ std::optional<double> nonFinite(std::string_view t)
 
 Value parseNumber(std::string_view t)
 {
-    const QString text = QString::fromUtf8(t.data(), qsizetype(t.size()));
     if (t.empty())
         return {};
+    const auto text = [t] { return QString::fromLatin1(t.data(), qsizetype(t.size())); };
     if (const auto nf = nonFinite(t))
-        return Value::real(*nf, text);
+        return Value::real(*nf, text());
 
     // [-+]? digits [. digits?]? ([eE][-+]?digits)?  or  [-+]? . digits ...
     std::size_t i = 0;
@@ -90,15 +90,18 @@ Value parseNumber(std::string_view t)
             digits.remove_prefix(1);
         qint64 v = 0;
         const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-        if (r.ec == std::errc() && r.ptr == digits.data() + digits.size())
-            return Value::integer(v, text);
+        if (r.ec == std::errc() && r.ptr == digits.data() + digits.size()) {
+            // Keep the spelling only where it is not the plain decimal form (`+5`, `007`, `-0`).
+            const bool plain = t[0] != '+' && !(digits.size() > 1 && digits[digits[0] == '-' ? 1 : 0] == '0');
+            return Value::integer(v, plain ? QString() : text());
+        }
         const std::string copy(t);
-        return Value::bigInteger(text, std::strtod(copy.c_str(), nullptr));
+        return Value::bigInteger(text(), std::strtod(copy.c_str(), nullptr));
     }
     const std::string copy(t); // strtod needs a terminator; from_chars rejects a leading '+'
     char *end = nullptr;
     const double d = std::strtod(copy.c_str(), &end);
-    return Value::real(d, text);
+    return Value::real(d, text());
 }
 
 Value resolvePlainScalar(std::string_view t)

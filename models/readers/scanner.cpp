@@ -125,6 +125,10 @@ struct Walker {
                 continue;
             }
             const fs::path child = dir / name.toStdString();
+            if (isLink) {
+                deferred.push_back({child, root, depth + 1}); // after every real folder
+                continue;
+            }
             if (!firstVisit(child)) {
                 ++result.stats.linkedTwice;
                 continue;
@@ -132,6 +136,30 @@ struct Walker {
             walk(child, root, depth + 1);
         }
     }
+
+    /// Folders reached through links are walked last, so a run is found under its real path
+    /// even when a link to it sorts earlier (`aaa/latest -> ../wandb/run-x`).
+    void walkDeferred()
+    {
+        while (!deferred.empty()) {
+            std::vector<Pending> batch = std::move(deferred);
+            deferred.clear();
+            for (const Pending &p : batch) {
+                if (!firstVisit(p.dir)) {
+                    ++result.stats.linkedTwice;
+                    continue;
+                }
+                walk(p.dir, p.root, p.depth);
+            }
+        }
+    }
+
+    struct Pending {
+        fs::path dir;
+        QString root;
+        int depth;
+    };
+    std::vector<Pending> deferred;
 };
 
 } // namespace
@@ -139,7 +167,7 @@ struct Walker {
 ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry, const std::function<bool()> &cancelled)
 {
     ScanResult result;
-    Walker walker{registry, cancelled, result, {}};
+    Walker walker{registry, cancelled, result, {}, {}};
     for (const QString &root : roots) {
         const QString clean = QDir::cleanPath(QDir(root).absolutePath());
         const fs::path p(clean.toStdString());
@@ -154,6 +182,7 @@ ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
         }
         walker.walk(p, clean, 0);
     }
+    walker.walkDeferred();
     return result;
 }
 

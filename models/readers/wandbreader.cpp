@@ -114,10 +114,8 @@ void readWandbInternals(const Doc &doc, int node, Flattener &flattener, RunRecor
 bool readSummary(const QString &path, const ReadLimits &limits, Flattener &flattener, RunRecord &run)
 {
     Doc doc;
-    const std::size_t issuesBefore = run.issues.size();
     if (!loadDoc(path, false, limits, doc, run))
         return false;
-    const bool truncated = run.issues.size() > issuesBefore;
     const DocNode *top = topMapping(doc, run, path);
     if (!top)
         return false;
@@ -134,7 +132,8 @@ bool readSummary(const QString &path, const ReadLimits &limits, Flattener &flatt
             flattener.flatten(doc, child, Key({key}), Family::Metric, {}, run, path);
         }
     }
-    run.status = truncated ? RunStatus::Running : RunStatus::Finished;
+    // Only a cut-off file means "still running"; other warnings (a duplicate key) do not.
+    run.status = doc.truncated ? RunStatus::Running : RunStatus::Finished;
     return true;
 }
 
@@ -211,8 +210,6 @@ RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &note
     const auto m = runDirPattern().match(dirName);
     const RunIdentity identity = identify(candidate);
     run.id = identity.id.isEmpty() ? fallbackRunId(candidate) : identity.id;
-    if (m.hasMatch())
-        run.startMs = parseCompactLocalTimeMs(m.captured(1)); // refined by metadata below
 
     const QDir files(filesDir(candidate.path));
     Flattener flattener(limits.flatten);
@@ -235,6 +232,10 @@ RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &note
     }
     if (QFileInfo::exists(metadataPath))
         readMetadata(metadataPath, limits, flattener, run);
+    // Last resort: the folder name's timestamp, whole seconds in the writer's local time. Taken
+    // only now so that `_wandb.start_time` (exact, UTC) is not shadowed by it.
+    if (run.startMs < 0 && m.hasMatch())
+        run.startMs = parseCompactLocalTimeMs(m.captured(1));
 
     bool haveMetrics = false;
     if (QFileInfo::exists(summaryPath)) {

@@ -1,9 +1,11 @@
 // YAML half of docparser.h: yaml-cpp events -> Doc.
 #include "docparser.h"
 #include "scalars.h"
+#include "yamlfast.h"
 
 #include "run/flatten.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -207,13 +209,25 @@ private:
                 const int firstLine = m_doc.nodes[std::size_t(m.second)].line;
                 m_run.addIssue(Issue::Severity::Warning, m_file, top.keyLine, 0,
                                u"duplicate key '%1' (first at line %2); the later value is used"_s
-                                   .arg(top.pendingKey)
+                                   .arg(openPath())
                                    .arg(firstLine));
                 m.second = node;
                 return;
             }
         }
         members.emplace_back(top.pendingKey, node);
+    }
+
+    /// Dotted path of the key being read in the innermost mapping (`optimizer.name`), so an
+    /// issue names the key the user knows, not only its last segment.
+    QString openPath() const
+    {
+        QStringList segments;
+        for (const Frame &f : m_stack) {
+            const DocNode &n = m_doc.nodes[std::size_t(f.node)];
+            segments << (n.kind == DocNode::Kind::Seq ? QString::number(n.items.size()) : f.pendingKey);
+        }
+        return Key(segments).display();
     }
 
     Doc &m_doc;
@@ -231,11 +245,27 @@ private:
 
 bool parseYaml(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString &file, const ParseLimits &limits)
 {
+    if (parseYamlFast(bytes, doc, run, file, limits))
+        return true;
+    return parseYamlEvents(bytes, doc, run, file, limits);
+}
+
+bool parseYamlEvents(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString &file,
+                     const ParseLimits &limits)
+{
     std::istringstream in(std::string(bytes.constData(), std::size_t(bytes.size())));
     DocBuilder builder(doc, run, file, limits);
     try {
         YAML::Parser parser(in);
         parser.HandleNextDocument(builder);
+    } catch (const YAML::DeepRecursion &e) {
+        // Caught by type: yaml-cpp's own message for it is a misleading "bad file".
+        run.addIssue(Issue::Severity::Error, file, e.mark.is_null() ? 0 : e.mark.line + 1,
+                     e.mark.is_null() ? 0 : e.mark.column + 1,
+                     u"nesting too deep (over %1 levels, the YAML parser's limit); the rest of the file is not read"_s
+                         .arg(e.depth()));
+        builder.salvage();
+        return !doc.isEmpty();
     } catch (const YAML::Exception &e) {
         run.addIssue(Issue::Severity::Error, file, e.mark.is_null() ? 0 : e.mark.line + 1,
                      e.mark.is_null() ? 0 : e.mark.column + 1,
@@ -255,7 +285,7 @@ bool parseYaml(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString 
         doc = Doc{};
         return false;
     }
-    return true;
+    return !doc.isEmpty(); // empty, or comments only
 }
 
 } // namespace runlens

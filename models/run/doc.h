@@ -34,6 +34,7 @@ struct DocNode {
 struct Doc {
     std::vector<DocNode> nodes;
     int root = -1;
+    bool truncated = false; ///< the text ended inside a value: a file cut short or still being written
 
     bool isEmpty() const { return root < 0; }
     const DocNode &node(int i) const { return nodes[std::size_t(i)]; }

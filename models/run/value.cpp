@@ -1,6 +1,6 @@
 #include "value.h"
 
-#include <QLocale>
+#include <charconv>
 
 #include <cmath>
 
@@ -104,7 +104,10 @@ QString Value::formatReal(double d)
         return u"NaN"_s;
     if (std::isinf(d))
         return d > 0 ? u"inf"_s : u"-inf"_s;
-    return QString::number(d, 'g', QLocale::FloatingPointShortest);
+    // std::to_chars gives the shortest text that reads back exactly, without locale work.
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, d);
+    return QString::fromLatin1(buf, qsizetype(r.ptr - buf));
 }
 
 QString Value::displayText() const
@@ -229,7 +232,16 @@ int Value::compare(const Value &a, const Value &b)
         const double x = a.toDouble(), y = b.toDouble();
         if (x != y)
             return x < y ? -1 : 1;
-        return QString::compare(a.displayText(), b.displayText());
+        if (a.m_big && b.m_big) {
+            // Same nearest double: the exact texts decide (same sign here; longer is larger).
+            QString ta = a.m_text, tb = b.m_text;
+            const bool negative = ta.startsWith(u'-');
+            ta.remove(u'+').remove(u'-');
+            tb.remove(u'+').remove(u'-');
+            const int c = ta.size() != tb.size() ? (ta.size() < tb.size() ? -1 : 1) : QString::compare(ta, tb);
+            return negative ? -c : c;
+        }
+        return 0; // 1 and 1.0 are equal, as operator== says
     }
     case 2:
     case 3:
