@@ -51,11 +51,11 @@ RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &, 
     Flattener flattener(limits.flatten);
 
     for (const QString &name : configFiles()) {
-        const QString path = dir.filePath(name);
-        if (!QFileInfo::exists(path))
+        if (!candidate.files.contains(name))
             continue;
+        const QString path = dir.filePath(name);
         Doc doc;
-        if (!loadDoc(path, !name.endsWith(u".json"_s), limits, doc, run))
+        if (loadDoc(path, !name.endsWith(u".json"_s), limits, doc, run) != DocStatus::Ok)
             continue;
         if (const DocNode *top = topMapping(doc, run, path)) {
             const int internals = flattenConfig(doc, *top, flattener, run, path);
@@ -65,11 +65,11 @@ RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &, 
     }
     bool metrics = false;
     for (const QString &name : metricFiles()) {
-        const QString path = dir.filePath(name);
-        if (!QFileInfo::exists(path))
+        if (!candidate.files.contains(name))
             continue;
+        const QString path = dir.filePath(name);
         Doc doc;
-        if (!loadDoc(path, false, limits, doc, run))
+        if (loadDoc(path, false, limits, doc, run) != DocStatus::Ok)
             continue;
         if (const DocNode *top = topMapping(doc, run, path)) {
             metrics = true;

@@ -5,16 +5,18 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-bool loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc, RunRecord &run)
+DocStatus loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc, RunRecord &run)
 {
-    const auto bytes = readTextFile(path, yaml ? limits.maxYamlBytes : limits.maxJsonBytes, run);
+    bool missing = false;
+    const auto bytes = readTextFile(path, yaml ? limits.maxYamlBytes : limits.maxJsonBytes, run, &missing);
     if (!bytes)
-        return false;
+        return missing ? DocStatus::Missing : DocStatus::Unusable;
     if (bytes->trimmed().isEmpty()) {
         run.addIssue(Issue::Severity::Warning, path, 0, 0, u"file is empty"_s);
-        return false;
+        return DocStatus::Unusable;
     }
-    return yaml ? parseYaml(*bytes, doc, run, path, limits.parse) : parseJson(*bytes, doc, run, path, limits.parse);
+    const bool ok = yaml ? parseYaml(*bytes, doc, run, path, limits.parse) : parseJson(*bytes, doc, run, path, limits.parse);
+    return ok ? DocStatus::Ok : DocStatus::Unusable;
 }
 
 const DocNode *topMapping(const Doc &doc, RunRecord &run, const QString &path)

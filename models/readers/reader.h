@@ -31,6 +31,7 @@ struct RunCandidate {
     QString root;
     const Reader *reader = nullptr;
     QStringList files;  ///< regular files directly in the folder, as the scanner listed them
+    QStringList dirs;   ///< its subfolders
     QStringList alsoAt; ///< other folders that hold the same run (merged into this one)
 };
 
@@ -65,9 +66,12 @@ public:
     virtual RunRecord read(const RunCandidate &candidate, const ScanNotes &notes, const ReadLimits &limits) const = 0;
 };
 
+enum class DocStatus { Missing, Unusable, Ok };
+
 /// Shared steps of readers: read a YAML or JSON file into a Doc with the limits and issues.
-/// Returns false (with an issue) when the file is missing, too large, empty or unreadable.
-bool loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc, RunRecord &run);
+/// Missing: no such file (no issue: the reader decides whether that matters). Unusable: too
+/// large, empty, binary or unparsable, with an issue. Ok: `doc` holds what could be read.
+DocStatus loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc, RunRecord &run);
 
 /// The top-level mapping of a loaded document, or null with an issue naming what it was instead.
 const DocNode *topMapping(const Doc &doc, RunRecord &run, const QString &path);

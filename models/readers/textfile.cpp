@@ -1,7 +1,8 @@
 #include "textfile.h"
 
 #include <QFile>
-#include <QFileInfo>
+
+#include <sys/stat.h>
 
 namespace runlens {
 
@@ -61,21 +62,28 @@ std::pair<int, int> lineColumnAt(const QByteArray &bytes, qsizetype offset)
     return {line, int(end - lineStart) + 1};
 }
 
-std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, RunRecord &run)
+std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, RunRecord &run, bool *missing)
 {
-    const QFileInfo info(path);
-    if (!info.exists()) {
+    // One stat() answers existence, type and size (QFileInfo would ask several times).
+    struct stat st {};
+    const bool exists = ::stat(QFile::encodeName(path).constData(), &st) == 0;
+    if (missing)
+        *missing = !exists;
+    if (!exists) {
+        if (missing)
+            return std::nullopt;
         run.addIssue(Issue::Severity::Error, path, 0, 0, u"file does not exist"_s);
         return std::nullopt;
     }
-    if (!info.isFile()) {
+    if (!S_ISREG(st.st_mode)) {
         run.addIssue(Issue::Severity::Error, path, 0, 0, u"not a regular file; not read"_s);
         return std::nullopt;
     }
-    if (info.size() > maxBytes) {
+    const qint64 size = qint64(st.st_size);
+    if (size > maxBytes) {
         run.addIssue(Issue::Severity::Error, path, 0, 0,
                      u"file is too large (%1 MB, the limit is %2 MB); not read"_s
-                         .arg(double(info.size()) / 1e6, 0, 'f', 1)
+                         .arg(double(size) / 1e6, 0, 'f', 1)
                          .arg(double(maxBytes) / 1e6, 0, 'f', 0));
         return std::nullopt;
     }
@@ -84,8 +92,10 @@ std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, Run
         run.addIssue(Issue::Severity::Error, path, 0, 0, u"cannot open: %1"_s.arg(file.errorString()));
         return std::nullopt;
     }
-    // Read at most one byte past the cap: the file may have grown since it was measured.
-    QByteArray bytes = file.read(maxBytes + 1);
+    // Read one byte past the measured size to notice a file that grew since (a run writing it).
+    QByteArray bytes = file.read(std::min(size, maxBytes) + 1);
+    if (bytes.size() > size && bytes.size() <= maxBytes)
+        bytes += file.read(maxBytes + 1 - bytes.size());
     if (bytes.size() > maxBytes) {
         run.addIssue(Issue::Severity::Error, path, 0, 0,
                      u"file is too large (over %1 MB); not read"_s.arg(double(maxBytes) / 1e6, 0, 'f', 0));

@@ -68,7 +68,7 @@ const QStringList &metadataKeys()
 void readMetadata(const QString &path, const ReadLimits &limits, Flattener &flattener, RunRecord &run)
 {
     Doc doc;
-    if (!loadDoc(path, false, limits, doc, run))
+    if (loadDoc(path, false, limits, doc, run) != DocStatus::Ok)
         return;
     const DocNode *top = topMapping(doc, run, path);
     if (!top)
@@ -111,14 +111,14 @@ void readWandbInternals(const Doc &doc, int node, Flattener &flattener, RunRecor
     }
 }
 
-bool readSummary(const QString &path, const ReadLimits &limits, Flattener &flattener, RunRecord &run)
+DocStatus readSummary(const QString &path, const ReadLimits &limits, Flattener &flattener, RunRecord &run)
 {
     Doc doc;
-    if (!loadDoc(path, false, limits, doc, run))
-        return false;
+    if (const DocStatus s = loadDoc(path, false, limits, doc, run); s != DocStatus::Ok)
+        return s;
     const DocNode *top = topMapping(doc, run, path);
     if (!top)
-        return false;
+        return DocStatus::Unusable;
     for (const auto &[key, child] : top->members) {
         const DocNode &n = doc.node(child);
         if (key == u"_wandb") {
@@ -134,7 +134,7 @@ bool readSummary(const QString &path, const ReadLimits &limits, Flattener &flatt
     }
     // Only a cut-off file means "still running"; other warnings (a duplicate key) do not.
     run.status = doc.truncated ? RunStatus::Running : RunStatus::Finished;
-    return true;
+    return DocStatus::Ok;
 }
 
 } // namespace
@@ -211,7 +211,8 @@ RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &note
     const RunIdentity identity = identify(candidate);
     run.id = identity.id.isEmpty() ? fallbackRunId(candidate) : identity.id;
 
-    const QDir files(filesDir(candidate.path));
+    // The scanner saw whether there is a files/ folder (SDK >= 0.10) or the files lie inside.
+    const QDir files(candidate.dirs.contains(u"files"_s) ? candidate.path + u"/files"_s : candidate.path);
     Flattener flattener(limits.flatten);
 
     const QString configPath = files.filePath(u"config.yaml"_s);
@@ -220,26 +221,22 @@ RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &note
     const QString logId = logFileId(candidate.files);
 
     bool haveConfig = false;
-    if (QFileInfo::exists(configPath)) {
-        Doc doc;
-        if (loadDoc(configPath, true, limits, doc, run)) {
-            if (const DocNode *top = topMapping(doc, run, configPath)) {
-                haveConfig = true;
-                const int internals = flattenConfig(doc, *top, flattener, run, configPath);
-                readWandbInternals(doc, internals, flattener, run, configPath);
-            }
+    if (Doc doc; loadDoc(configPath, true, limits, doc, run) == DocStatus::Ok) {
+        if (const DocNode *top = topMapping(doc, run, configPath)) {
+            haveConfig = true;
+            const int internals = flattenConfig(doc, *top, flattener, run, configPath);
+            readWandbInternals(doc, internals, flattener, run, configPath);
         }
     }
-    if (QFileInfo::exists(metadataPath))
-        readMetadata(metadataPath, limits, flattener, run);
+    readMetadata(metadataPath, limits, flattener, run);
     // Last resort: the folder name's timestamp, whole seconds in the writer's local time. Taken
     // only now so that `_wandb.start_time` (exact, UTC) is not shadowed by it.
     if (run.startMs < 0 && m.hasMatch())
         run.startMs = parseCompactLocalTimeMs(m.captured(1));
 
-    bool haveMetrics = false;
-    if (QFileInfo::exists(summaryPath)) {
-        haveMetrics = readSummary(summaryPath, limits, flattener, run);
+    const DocStatus summary = readSummary(summaryPath, limits, flattener, run);
+    bool haveMetrics = summary == DocStatus::Ok;
+    if (summary != DocStatus::Missing) {
         if (haveMetrics && run.entries.end() == std::find_if(run.entries.begin(), run.entries.end(), [](const Entry &e) {
                 return e.family == Family::Metric;
             }) && !logId.isEmpty())

@@ -1,0 +1,81 @@
+// Memory benchmark of the columnar RunTable: N runs, each with V values drawn from K distinct
+// keys (config and metric families, numbers and interned strings), as a sweep would have them.
+// Prints the table's own estimate and the process's peak RSS, per run.
+//   bench_table [RUNS=100000] [VALUES_PER_RUN=200] [DISTINCT_KEYS=1000]
+#include "run/runtable.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+
+#include <cstdio>
+#include <random>
+
+using namespace runlens;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+long peakRssKb()
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLong();
+    return -1;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const int runs = args.value(1, u"100000"_s).toInt();
+    const int perRun = args.value(2, u"200"_s).toInt();
+    const int distinct = args.value(3, u"1000"_s).toInt();
+    if (runs <= 0 || perRun <= 0 || distinct < perRun) {
+        std::fprintf(stderr, "usage: bench_table [RUNS] [VALUES_PER_RUN] [DISTINCT_KEYS >= VALUES_PER_RUN]\n");
+        return 2;
+    }
+    std::vector<Key> keys;
+    for (int k = 0; k < distinct; ++k)
+        keys.push_back(Key({u"group%1"_s.arg(k % 20), u"key%1"_s.arg(k)}));
+    const QStringList categories = {u"adam"_s, u"adamw"_s, u"sgd"_s, u"lion"_s, u"resnet18"_s, u"vit_small"_s};
+
+    std::mt19937 rng(42);
+    const long rssBefore = peakRssKb();
+    QElapsedTimer clock;
+    clock.start();
+    RunTable table;
+    for (int r = 0; r < runs; ++r) {
+        RunRecord rec;
+        rec.id = u"%1"_s.arg(r, 8, 36, QChar(u'0'));
+        rec.name = rec.id;
+        rec.format = u"wandb"_s;
+        rec.path = u"/data/sweeps/project/wandb/run-20240101_000000-"_s + rec.id;
+        // A run's keys: a common core (the first half of its values) plus a spread over the rest.
+        const int core = perRun / 2;
+        for (int v = 0; v < perRun; ++v) {
+            const int k = v < core ? v : core + int(rng() % unsigned(distinct - core));
+            const Family f = k % 3 == 0 ? Family::Metric : Family::Config;
+            Value value = k % 5 == 0 ? Value::string(categories[int(rng() % unsigned(categories.size()))])
+                        : k % 5 == 1 ? Value::integer(qint64(rng() % 1000))
+                                     : Value::real(std::uniform_real_distribution<double>(0, 1)(rng));
+            rec.add(f, keys[std::size_t(k)], std::move(value));
+        }
+        table.appendRun(std::move(rec));
+    }
+    table.squeeze();
+    const double seconds = clock.elapsed() / 1000.0;
+    const long rssAfter = peakRssKb();
+    std::printf("runs=%d values/run=%d distinct keys=%d columns=%d\n", runs, perRun, distinct, table.columnCount());
+    std::printf("append: %.2f s (%.0f runs/s)\n", seconds, runs / seconds);
+    std::printf("table estimate: %.1f MB (%.0f bytes/run)\n", table.memoryBytes() / 1e6,
+                double(table.memoryBytes()) / runs);
+    std::printf("peak RSS growth: %.1f MB (%.0f bytes/run)\n", (rssAfter - rssBefore) / 1e3,
+                (rssAfter - rssBefore) * 1024.0 / runs);
+    return 0;
+}
