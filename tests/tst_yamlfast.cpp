@@ -225,9 +225,13 @@ private:
     /// column `col`: inline, or on the lines below.
     void value(QByteArray &y, const QByteArray &head, int indent, int col, int depth, bool mapValue)
     {
-        const int kind = depth > 5 ? 0 : pick(6);
+        const int kind = depth > 5 ? 0 : pick(7);
         if (kind <= 2) {
             line(y, indent, head + ' ' + scalar());
+        } else if (kind == 6) { // on the next line, sometimes continued on one more
+            line(y, indent, head);
+            for (int n = pick(4) == 0 ? 2 : 1; n > 0; --n)
+                line(y, col + 1 + pick(m_step), scalar());
         } else if (kind == 3) {
             line(y, indent, head + (pick(3) == 0 ? " # c" : ""));
         } else if (kind == 4) {
@@ -248,7 +252,11 @@ private:
     {
         for (int n = 1 + pick(4); n > 0; --n) {
             const QByteArray dash = pick(5) == 0 ? "-   " : "- ";
-            if (depth < 5 && pick(3) == 0) { // a mapping starting on the dash's line
+            if (depth < 5 && pick(6) == 0) { // a list in a list, PyYAML style: `- - x`
+                QByteArray inner;
+                seq(inner, indent + int(dash.size()), depth + 1);
+                y += QByteArray(indent, ' ') + dash + inner.mid(indent + dash.size());
+            } else if (depth < 5 && pick(3) == 0) { // a mapping starting on the dash's line
                 const int col = indent + int(dash.size());
                 value(y, dash + keyHead(), indent, col, depth + 1, true);
                 for (int n = pick(3); n > 0; --n)
@@ -330,6 +338,14 @@ void TestYamlFast::differential_data()
     accept("windows line endings", "a: 1\r\nb:\r\n  - x\r\n  - 'y' # c\r\nc: \"z\"\r\nd:\r\n");
     accept("document start", "---\na: 1\n");
     accept("comment before document start", "# c\n\n---\na: 1\n");
+    accept("values on the next line", "a:\n  /a/long/path\nb:\n    'quoted'\nc:\n  [1, 2] # c\n-x:\n  {}\n");
+    accept("items on the next line", "-\n  /a/long/path\n-\n  \"q\"\n");
+    accept("empty mapping document", "{}\n");
+    accept("empty sequence document", "# c\n[]\n");
+    accept("flow sequence document", "[1, [a], 'b']");
+    accept("scalar documents", "--- \n42 # c\n");
+    accept("nested lists (PyYAML)", "a:\n- - 1\n  - 2\n- - - x\n    - y\n  - z\n- -\n  - w\n- - k: 1\n    l: 2\n");
+    decline("nested list item indented oddly", "- - 1\n   - 2\n");
     accept("root sequence", "- a\n- b\n");
     accept("indented root", "  a: 1\n  b:\n    - 2\n");
     accept("trailing spaces", "a: 1   \nb:   \n  - x  \nc: 'q'  \n");
@@ -347,7 +363,8 @@ void TestYamlFast::differential_data()
     decline("folded block scalar", "a: >-\n  x\n");
     decline("multi-line plain scalar", "a: b\n  c\n");
     decline("multi-line plain item", "- b\n  c\n");
-    decline("plain scalar on the next line", "a:\n  b\n");
+    decline("multi-line plain scalar on the next line", "a:\n  b\n  c\n");
+    decline("multi-line plain scalar below a dash", "-\n  b\n  c\n");
     decline("multi-line double quoted", "a: \"b\n  c\"\n");
     decline("multi-line single quoted", "a: 'b\n  c'\n");
     decline("line continuation escape", "a: \"b\\\n  c\"\n");
@@ -363,10 +380,9 @@ void TestYamlFast::differential_data()
     decline("document end", "a: 1\n...\n");
     decline("tab indentation", "a:\n\tb: 1\n");
     decline("tab in value", "a: b\tc\n");
-    decline("compact nested sequence", "- - a\n  - b\n");
     decline("too deep", nested(70));
-    decline("scalar document", "42\n");
-    decline("flow document", "[1, 2]\n");
+    decline("multi-line scalar document", "a\nb\n");
+    decline("scalar document then a mapping", "a\nb: 1\n");
     decline("empty", "");
     decline("comments only", "# only a comment\n\n");
     decline("document start only", "---\n");
@@ -387,7 +403,8 @@ void TestYamlFast::differential_data()
     const QString examples = QFINDTESTDATA("../resources/examples/runs");
     QVERIFY(!repoData.isEmpty() && !examples.isEmpty());
     for (const QString &f : yamlFiles(repoData))
-        QTest::newRow(qPrintable(u"tests/"_s + QDir(repoData).relativeFilePath(f))) << readAll(f) << int(Expect::Either);
+        QTest::newRow(qPrintable(u"tests/"_s + QDir(repoData).relativeFilePath(f)))
+            << readAll(f) << int(isWandbConfig(f) ? Expect::Accept : Expect::Either);
     for (const QString &f : yamlFiles(examples))
         QTest::newRow(qPrintable(u"examples/"_s + QDir(examples).relativeFilePath(f)))
             << readAll(f) << int(isWandbConfig(f) ? Expect::Accept : Expect::Either);
@@ -496,11 +513,15 @@ void TestYamlFast::fuzz()
             default: y.truncate(at); break;
             }
         }
+        ParseLimits limits; // now and then small enough to be hit
+        if (rng.bounded(8) == 0) {
+            limits.maxDepth = 1 + rng.bounded(6);
+            limits.maxNodes = rng.bounded(80);
+        }
         bool ok = false;
-        const QString diff = difference(y, {}, &ok);
+        const QString diff = difference(y, limits, &ok);
         ++runs;
         accepted += ok ? 1 : 0;
-        if (generated && ok == qEnvironmentVariableIsSet("DUMPOK") && qEnvironmentVariableIsSet("DUMPGEN")) qInfo("GEN %s", y.toPercentEncoding(" :-#").constData());
         if (!diff.isEmpty() && ++failures <= 3)
             qWarning("mismatch on %s\n%s", qPrintable(QString::fromLatin1(y.toPercentEncoding(" :-\n'\"[]{},#"))),
                      qPrintable(diff));

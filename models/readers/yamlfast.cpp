@@ -7,8 +7,9 @@
 
 #include <QStringList>
 
+#include <algorithm>
+#include <charconv>
 #include <cstring>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,7 +48,13 @@ public:
         m_doc.nodes.reserve(m_lines.size() * 2 + 4);
         const Line &first = m_lines.front();
         m_end = first.end;
-        const int root = isDash(first.begin) ? parseSeq() : parseMap(first.begin);
+        int root = -1;
+        if (isDash(first.begin) || keyColon(first.begin) >= 0) {
+            root = isDash(first.begin) ? parseSeq(first.begin) : parseMap(first.begin);
+        } else { // a one-line document: `{}`, `[]`, a scalar
+            root = inlineValue(first.begin);
+            ++m_li;
+        }
         if (m_li != m_lines.size())
             decline();
         m_doc.root = root;
@@ -58,7 +65,7 @@ public:
 private:
     struct Frame {
         int node;
-        QString key; // maps: the key whose value is being read
+        const QString *key; // maps: the key whose value is being read
     };
 
     [[noreturn]] static void decline() { throw Decline{}; }
@@ -77,7 +84,7 @@ private:
     /// Splits the input into content lines; declines on bytes and markers outside the subset.
     void scanLines()
     {
-        int no = 1;
+        int no = 1, lineStart = 0;
         bool docStart = false;
         for (int i = 0; i < m_size;) {
             const int start = i;
@@ -110,18 +117,16 @@ private:
                     m_lines.push_back(Line{no, begin - start, begin, end});
                 }
             }
-            if (i < m_size)
+            if (i++ < m_size) {
                 ++no;
-            ++i;
+                lineStart = i;
+            }
         }
         m_eofLine = no;
-        int lastBreak = m_size;
-        while (lastBreak > 0 && m_d[lastBreak - 1] != '\n')
-            --lastBreak;
-        m_eofColumn = m_size - lastBreak;
+        m_eofColumn = m_size - lineStart;
     }
 
-    int newNode(DocNode::Kind kind, int line, int col)
+    int newNode(DocNode::Kind kind, int line, int col, Value v = {})
     {
         if (qsizetype(m_doc.nodes.size()) >= m_limits.maxNodes)
             decline(); // yaml-cpp's path reports it
@@ -129,20 +134,16 @@ private:
         n.kind = kind;
         n.line = line;
         n.column = col;
+        n.value = std::move(v);
         return int(m_doc.nodes.size()) - 1;
     }
-    int scalar(int line, int col, Value v)
-    {
-        const int n = newNode(DocNode::Kind::Scalar, line, col);
-        m_doc.nodes[std::size_t(n)].value = std::move(v);
-        return n;
-    }
+    int scalar(int line, int col, Value v) { return newNode(DocNode::Kind::Scalar, line, col, std::move(v)); }
     int open(DocNode::Kind kind, int line, int col)
     {
         if (int(m_stack.size()) >= m_limits.maxDepth || int(m_stack.size()) >= kHardDepth)
             decline(); // yaml-cpp's path cuts it off with an issue
         const int n = newNode(kind, line, col);
-        m_stack.push_back(Frame{n, {}});
+        m_stack.push_back(Frame{n, nullptr});
         return n;
     }
     void close() { m_stack.pop_back(); }
@@ -157,9 +158,11 @@ private:
                 *keyText = u"null"_s;
             return scalar(lineNo(), col, Value::null());
         }
-        if (keyText)
-            *keyText = QString::fromUtf8(t.data(), qsizetype(t.size()));
-        return scalar(lineNo(), col, resolvePlainScalar(t));
+        Value v = resolvePlainScalar(t);
+        if (keyText) // a string's text is the key's: share it
+            *keyText = v.type() == Value::Type::String ? v.rawText()
+                                                       : QString::fromUtf8(t.data(), qsizetype(t.size()));
+        return scalar(lineNo(), col, std::move(v));
     }
 
     /// Whether a plain scalar may start at p (no indicator that would make it something else).
@@ -177,62 +180,46 @@ private:
     int quoted(int p, QString *out) const
     {
         const char quote = m_d[p];
-        std::string buf;
+        QString text;
         int run = ++p;
+        const auto flush = [&](int to) {
+            if (out)
+                text += QString::fromUtf8(m_d + run, to - run);
+        };
         for (;; ++p) {
             if (p >= m_end)
                 decline();
             if (m_d[p] == quote && quote == '\'' && at(p + 1) == '\'') {
-                buf.append(m_d + run, std::size_t(p + 1 - run));
-                run = ++p + 1;
+                flush(++p); // keeps one quote
+                run = p + 1;
             } else if (m_d[p] == quote) {
+                flush(p);
                 if (out)
-                    *out = buf.empty() ? QString::fromUtf8(m_d + run, p - run)
-                                       : QString::fromStdString(buf.append(m_d + run, std::size_t(p - run)));
+                    *out = std::move(text);
                 return p + 1;
             } else if (m_d[p] == '\\' && quote == '"') {
-                buf.append(m_d + run, std::size_t(p - run));
-                p = escape(p, buf);
+                flush(p);
+                text += escape(p);
                 run = p + 1;
             }
         }
     }
 
-    /// Appends the escape at p (a backslash) to buf; returns its last byte's position.
-    int escape(int p, std::string &buf) const
+    /// The character of the escape at p (a backslash); moves p to the escape's last byte.
+    char16_t escape(int &p) const
     {
-        static constexpr char from[] = "\\\"/ntr0";
-        static constexpr char to[] = "\\\"/\n\t\r";
         const char e = at(p + 1);
-        if (const char *f = e ? std::strchr(from, e) : nullptr) {
-            buf.push_back(to[f - from]); // \0 maps onto the NUL that ends `to`
-            return p + 1;
+        const std::size_t simple = e ? std::string_view("\\\"/ntr0").find(e) : std::string_view::npos;
+        if (simple != std::string_view::npos) {
+            p += 1;
+            return u"\\\"/\n\t\r\0"[simple];
         }
-        if (e != 'u')
-            decline();
         unsigned cp = 0;
-        for (int i = p + 2; i < p + 6; ++i) {
-            const char h = at(i);
-            const int v = h >= '0' && h <= '9' ? h - '0'
-                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                        : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
-            if (v < 0)
-                decline();
-            cp = cp * 16 + unsigned(v);
-        }
-        if (cp >= 0xD800 && cp <= 0xDFFF)
-            decline();
-        if (cp < 0x80) {
-            buf.push_back(char(cp));
-        } else if (cp < 0x800) {
-            buf.push_back(char(0xC0 | (cp >> 6)));
-            buf.push_back(char(0x80 | (cp & 0x3F)));
-        } else {
-            buf.push_back(char(0xE0 | (cp >> 12)));
-            buf.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-            buf.push_back(char(0x80 | (cp & 0x3F)));
-        }
-        return p + 5;
+        if (e != 'u' || std::from_chars(m_d + p + 2, m_d + std::min(p + 6, m_end), cp, 16).ptr != m_d + p + 6
+            || (cp >= 0xD800 && cp <= 0xDFFF))
+            decline(); // other escapes, surrogates
+        p += 5;
+        return char16_t(cp);
     }
 
     /// The position of the `:` ending a mapping key that starts at p, or -1 if none does.
@@ -255,94 +242,75 @@ private:
         return at(q) == ':' && (q + 1 == m_end || m_d[q + 1] == ' ') && q - p <= kMaxKeyBytes ? q : -1;
     }
 
-    /// A value written on the key's or dash's line: scalar, flow sequence or `{}`, then nothing
-    /// but a comment.
+    /// The scalar, flow sequence or `{}` at p, in a flow sequence or not: its node into `node`;
+    /// returns the position after it (in block context a plain scalar takes the line).
+    int value(int p, bool flow, int &node)
+    {
+        const char c = at(p);
+        const int col = column(p);
+        if (c == '[')
+            return flowSeq(p, node);
+        if (c == '{') {
+            if (at(p + 1) != '}')
+                decline(); // flow mappings other than {}
+            node = open(DocNode::Kind::Map, lineNo(), col);
+            close();
+            return p + 2;
+        }
+        if (c == '"' || c == '\'') {
+            QString text;
+            p = quoted(p, &text);
+            node = scalar(lineNo(), col, Value::string(text));
+            return p;
+        }
+        if (!plainStart(p, flow))
+            decline();
+        int q = p, last = p;
+        for (; q < m_end; ++q) {
+            const char ch = m_d[q];
+            if (flow ? ch == ',' || ch == ']' : ch == '#' && m_d[q - 1] == ' ')
+                break;
+            const bool indicator = flow ? std::strchr(":?#{}[\"'", ch) != nullptr
+                                        : ch == ':' && (q + 1 == m_end || m_d[q + 1] == ' ');
+            if (indicator)
+                decline(); // in block context a nested mapping on one line: not YAML
+            if (ch != ' ')
+                last = q + 1;
+        }
+        node = plain(p, last, col, nullptr);
+        return flow ? q : m_end;
+    }
+
+    /// A value written on the key's or dash's line, then nothing but a comment.
     int inlineValue(int p)
     {
         int node = -1;
-        const char c = m_d[p];
-        if (c == '[') {
-            p = flowSeq(p, node);
-        } else if (c == '{') {
-            p = emptyMap(p, node);
-        } else if (c == '"' || c == '\'') {
-            QString text;
-            const int col = column(p);
-            p = quoted(p, &text);
-            node = scalar(lineNo(), col, Value::string(text));
-        } else {
-            if (!plainStart(p, false))
-                decline();
-            int q = p, last = p;
-            for (; q < m_end && !(m_d[q] == '#' && m_d[q - 1] == ' '); ++q) {
-                if (m_d[q] == ':' && (q + 1 == m_end || m_d[q + 1] == ' '))
-                    decline(); // a nested mapping on one line: not YAML
-                if (m_d[q] != ' ')
-                    last = q + 1;
-            }
-            return plain(p, last, column(p), nullptr);
-        }
-        const int q = skipSpaces(p);
-        if (q < m_end && (q == p || m_d[q] != '#'))
+        const int end = value(p, false, node);
+        const int q = skipSpaces(end);
+        if (q < m_end && (q == end || m_d[q] != '#'))
             decline();
         return node;
     }
 
-    int emptyMap(int p, int &node)
-    {
-        if (at(p + 1) != '}')
-            decline(); // flow mappings other than {}
-        node = open(DocNode::Kind::Map, lineNo(), column(p));
-        close();
-        return p + 2;
-    }
-
-    /// A one-line flow sequence at p of scalars, flow sequences and `{}`; returns the end.
+    /// A one-line flow sequence at p of scalars, flow sequences and `{}`; returns its end.
     int flowSeq(int p, int &node)
     {
         node = open(DocNode::Kind::Seq, lineNo(), column(p));
         p = skipSpaces(p + 1);
-        if (at(p) == ']') {
-            close();
-            return p + 1;
-        }
-        for (;;) {
-            const char c = at(p);
+        while (at(p) != ']') {
             int item = -1;
-            if (c == '[') {
-                p = flowSeq(p, item);
-            } else if (c == '{') {
-                p = emptyMap(p, item);
-            } else if (c == '"' || c == '\'') {
-                QString text;
-                const int col = column(p);
-                p = quoted(p, &text);
-                item = scalar(lineNo(), col, Value::string(text));
-            } else {
-                if (!plainStart(p, true))
-                    decline();
-                int q = p, last = p;
-                for (; q < m_end && m_d[q] != ',' && m_d[q] != ']'; ++q) {
-                    if (std::strchr(":?#{}[\"'", m_d[q]))
-                        decline();
-                    if (m_d[q] != ' ')
-                        last = q + 1;
-                }
-                item = plain(p, last, column(p), nullptr);
-                p = q;
-            }
+            p = skipSpaces(value(p, true, item));
             addItem(node, item);
-            p = skipSpaces(p);
-            if (at(p) == ']') {
-                close();
-                return p + 1;
-            }
             if (at(p) != ',')
-                decline();
+                break;
             p = skipSpaces(p + 1);
             if (at(p) == ']')
-                decline(); // trailing comma
+                decline(); // a trailing comma
         }
+        if (at(p) != ']')
+            decline();
+        close();
+        return p + 1;
     }
 
     /// The node below a `key:` or `-` with nothing after it: a more indented block, for a key
@@ -357,10 +325,15 @@ private:
             return scalar(m_eofLine, popped ? m_eofColumn + 1 : 1, Value::null());
         }
         const Line &n = m_lines[m_li];
-        if (n.indent + 1 > col)
-            return isDash(n.begin) ? parseSeq() : parseMap(n.begin);
+        if (n.indent + 1 > col && (isDash(n.begin) || keyColon(n.begin) >= 0))
+            return isDash(n.begin) ? parseSeq(n.begin) : parseMap(n.begin);
+        if (n.indent + 1 > col) { // a one-line value on the next line (PyYAML wraps long ones so)
+            const int v = inlineValue(n.begin);
+            ++m_li;
+            return v;
+        }
         if (mapValue && n.indent + 1 == col && isDash(n.begin))
-            return parseSeq();
+            return parseSeq(n.begin);
         return scalar(n.no, n.indent + 1, Value::null());
     }
 
@@ -381,7 +354,7 @@ private:
             } else {
                 plain(p, colon, col, &key);
             }
-            m_stack.back().key = key;
+            m_stack.back().key = &key;
             const int v = skipSpaces(colon + 1);
             int value;
             if (v == m_end || m_d[v] == '#') {
@@ -391,7 +364,7 @@ private:
                 value = inlineValue(v);
                 ++m_li;
             }
-            addMember(map, key, keyLine, value);
+            addMember(map, std::move(key), keyLine, value);
             enterLine();
             if (m_li == m_lines.size() || m_lines[m_li].indent + 1 < col)
                 break;
@@ -403,19 +376,20 @@ private:
         return map;
     }
 
-    /// A block sequence whose first dash starts the current line.
-    int parseSeq()
+    /// A block sequence whose first dash is at p on the current line (after another dash for
+    /// PyYAML's nested lists, `- - x`).
+    int parseSeq(int dash)
     {
-        const int col = m_lines[m_li].indent + 1;
+        const int col = column(dash);
         const int seq = open(DocNode::Kind::Seq, lineNo(), col);
         for (;;) {
-            const int p = skipSpaces(m_lines[m_li].begin + 1);
+            const int p = skipSpaces(dash + 1);
             int item;
             if (p == m_end || m_d[p] == '#') {
                 ++m_li;
                 item = below(col, false);
             } else if (isDash(p)) {
-                decline(); // `- - x`
+                item = parseSeq(p);
             } else if (keyColon(p) >= 0) {
                 item = parseMap(p);
             } else {
@@ -431,13 +405,14 @@ private:
                 break; // a more outdented line, or the key after a sequence at its key's indentation
             if (n.indent + 1 > col)
                 decline();
+            dash = n.begin;
         }
         close();
         return seq;
     }
 
     /// Adds key: value to a mapping; a repeated key keeps the later value with a warning.
-    void addMember(int map, const QString &key, int keyLine, int value)
+    void addMember(int map, QString &&key, int keyLine, int value)
     {
         auto &members = m_doc.nodes[std::size_t(map)].members;
         for (auto &m : members) {
@@ -445,7 +420,7 @@ private:
                 QStringList path;
                 for (const Frame &f : m_stack) {
                     const DocNode &n = m_doc.nodes[std::size_t(f.node)];
-                    path << (n.kind == DocNode::Kind::Seq ? QString::number(n.items.size()) : f.key);
+                    path << (n.kind == DocNode::Kind::Seq ? QString::number(n.items.size()) : *f.key);
                 }
                 warnings.emplace_back(keyLine, u"duplicate key '%1' (first at line %2); the later value is used"_s
                                                    .arg(Key(path).display())
@@ -454,7 +429,7 @@ private:
                 return;
             }
         }
-        members.emplace_back(key, value);
+        members.emplace_back(std::move(key), value);
     }
 
     const char *m_d;
