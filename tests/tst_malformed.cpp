@@ -4,6 +4,7 @@
 #include "readers/readerregistry.h"
 
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "testutil.h"
@@ -22,7 +23,44 @@ private slots:
     void eachFolder_data();
     void eachFolder();
     void wholeFolderLoads();
+    void hugeFilesStayBounded_data();
+    void hugeFilesStayBounded();
 };
+
+// Files generated here, too big to keep as fixtures: a million-entry mapping must not make the
+// duplicate check quadratic, nor a million duplicates a million issues.
+void TestMalformed::hugeFilesStayBounded_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    QByteArray dupYaml, manyYaml, dupJson = "{";
+    for (int i = 0; i < 300000; ++i) {
+        dupYaml += "k" + QByteArray::number(i % 1000) + ": " + QByteArray::number(i) + "\n";
+        manyYaml += "key_" + QByteArray::number(i) + ": " + QByteArray::number(i) + "\n";
+        dupJson += (i ? "," : "") + QByteArray("\"k") + QByteArray::number(i % 1000) + "\": " + QByteArray::number(i);
+    }
+    dupJson += "}";
+    QTest::newRow("300k duplicate YAML keys") << u"config.yaml"_s << dupYaml << u"more issues in this run are not listed"_s;
+    QTest::newRow("300k distinct YAML keys") << u"config.yaml"_s << manyYaml << u"more than 20000 keys"_s;
+    QTest::newRow("300k duplicate JSON keys") << u"metrics.json"_s << dupJson << u"more duplicate keys"_s;
+}
+
+void TestMalformed::hugeFilesStayBounded()
+{
+    QFETCH(QString, file);
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    QVERIFY(testutil::writeFile(dir.filePath(u"run/"_s + file), content));
+    if (file != u"metrics.json")
+        QVERIFY(testutil::writeFile(dir.filePath(u"run/metrics.json"_s), "{\"acc\": 1}"));
+    const LoadResult r = loadRuns({dir.path()}, ReaderRegistry::withBuiltins());
+    QCOMPARE(r.table.rowCount(), 1);
+    const RunInfo &run = r.table.run(0);
+    QVERIFY(run.issues.size() <= RunRecord::kMaxIssues + 1);
+    QVERIFY2(testutil::findIssue(run.issues, expected), qPrintable(issuesText(run.issues)));
+}
 
 void TestMalformed::eachFolder_data()
 {

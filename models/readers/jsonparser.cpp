@@ -132,17 +132,28 @@ private:
             parent.items.push_back(node);
             return;
         }
-        for (auto &m : parent.members) {
-            if (m.first == top.pendingKey) {
+        if (m_doc.setMember(top.node, top.pendingKey, node) >= 0) {
+            // Positions cost a scan of the file, so only the first few duplicates get one.
+            if (++m_duplicates <= kReportedDuplicates) {
                 const auto [line, column] = lineColumnAt(m_bytes, top.keyOffset);
                 m_run.addIssue(Issue::Severity::Warning, m_file, line, column,
                                u"duplicate key '%1'; the later value is used"_s.arg(top.pendingKey));
-                m.second = node;
-                return;
             }
         }
-        parent.members.emplace_back(top.pendingKey, node);
     }
+
+public:
+    /// After parsing: one issue for the duplicates beyond those reported one by one.
+    void reportRemainingDuplicates()
+    {
+        if (m_duplicates > kReportedDuplicates)
+            m_run.addIssue(Issue::Severity::Warning, m_file, 0, 0,
+                           u"%1 more duplicate keys; the later values are used"_s.arg(m_duplicates - kReportedDuplicates));
+    }
+
+private:
+    static constexpr int kReportedDuplicates = 20;
+    int m_duplicates = 0;
 
     Doc &m_doc;
     RunRecord &m_run;
@@ -165,6 +176,7 @@ bool parseJson(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString 
     constexpr unsigned flags = rapidjson::kParseNanAndInfFlag | rapidjson::kParseNumbersAsStringsFlag
         | rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
     const rapidjson::ParseResult result = reader.Parse<flags>(stream, builder);
+    builder.reportRemainingDuplicates();
     if (result.IsError()) {
         if (builder.tooManyNodes) {
             run.addIssue(Issue::Severity::Error, file, 0, 0,

@@ -74,6 +74,9 @@ RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimit
         r.id = c.path;
     if (r.name.isEmpty())
         r.name = r.id;
+    if (r.unlistedIssues > 0)
+        r.issues.push_back(Issue{Issue::Severity::Warning, c.path, 0, 0,
+                                 u"%1 more issues in this run are not listed"_s.arg(r.unlistedIssues)});
     for (const QString &other : c.alsoAt)
         r.addIssue(Issue::Severity::Note, other, 0, 0,
                    u"this folder holds the same run (a copy or an earlier part of a resumed run); the most recent folder is read"_s);

@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -106,13 +107,18 @@ Value parseNumber(std::string_view t)
 
 Value resolvePlainScalar(std::string_view t)
 {
-    if (t.empty() || equalsAny(t, {"~", "null", "Null", "NULL"}))
+    if (t.empty())
         return Value::null();
-    if (equalsAny(t, {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}))
-        return Value::boolean(true);
-    if (equalsAny(t, {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"}))
-        return Value::boolean(false);
     const char c = t[0];
+    // The word forms start with one of these letters; most scalars are numbers or other words.
+    if (t.size() <= 5 && std::strchr("~nNtTyYoOfF", c)) {
+        if (equalsAny(t, {"~", "null", "Null", "NULL"}))
+            return Value::null();
+        if (equalsAny(t, {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}))
+            return Value::boolean(true);
+        if (equalsAny(t, {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"}))
+            return Value::boolean(false);
+    }
     if (isDigit(c) || c == '-' || c == '+' || c == '.') {
         if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'o')) {
             qint64 v = 0;

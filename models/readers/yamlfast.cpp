@@ -414,22 +414,16 @@ private:
     /// Adds key: value to a mapping; a repeated key keeps the later value with a warning.
     void addMember(int map, QString &&key, int keyLine, int value)
     {
-        auto &members = m_doc.nodes[std::size_t(map)].members;
-        for (auto &m : members) {
-            if (m.first == key) {
-                QStringList path;
-                for (const Frame &f : m_stack) {
-                    const DocNode &n = m_doc.nodes[std::size_t(f.node)];
-                    path << (n.kind == DocNode::Kind::Seq ? QString::number(n.items.size()) : *f.key);
-                }
-                warnings.emplace_back(keyLine, u"duplicate key '%1' (first at line %2); the later value is used"_s
-                                                   .arg(Key(path).display())
-                                                   .arg(m_doc.nodes[std::size_t(m.second)].line));
-                m.second = value;
-                return;
+        if (const int old = m_doc.setMember(map, key, value); old >= 0) {
+            QStringList path;
+            for (const Frame &f : m_stack) {
+                const DocNode &n = m_doc.nodes[std::size_t(f.node)];
+                path << (n.kind == DocNode::Kind::Seq ? QString::number(n.items.size()) : *f.key);
             }
+            warnings.emplace_back(keyLine, u"duplicate key '%1' (first at line %2); the later value is used"_s
+                                               .arg(Key(path).display())
+                                               .arg(m_doc.nodes[std::size_t(old)].line));
         }
-        members.emplace_back(std::move(key), value);
     }
 
     const char *m_d;

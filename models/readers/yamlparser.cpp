@@ -203,19 +203,12 @@ private:
             return;
         }
         top.expectKey = true;
-        auto &members = m_doc.nodes[std::size_t(top.node)].members;
-        for (auto &m : members) {
-            if (m.first == top.pendingKey) {
-                const int firstLine = m_doc.nodes[std::size_t(m.second)].line;
-                m_run.addIssue(Issue::Severity::Warning, m_file, top.keyLine, 0,
-                               u"duplicate key '%1' (first at line %2); the later value is used"_s
-                                   .arg(openPath())
-                                   .arg(firstLine));
-                m.second = node;
-                return;
-            }
+        if (const int old = m_doc.setMember(top.node, top.pendingKey, node); old >= 0) {
+            m_run.addIssue(Issue::Severity::Warning, m_file, top.keyLine, 0,
+                           u"duplicate key '%1' (first at line %2); the later value is used"_s
+                               .arg(openPath())
+                               .arg(m_doc.nodes[std::size_t(old)].line));
         }
-        members.emplace_back(top.pendingKey, node);
     }
 
     /// Dotted path of the key being read in the innermost mapping (`optimizer.name`), so an

@@ -4,6 +4,9 @@
 
 #include <QString>
 
+#include <QHash>
+
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -34,12 +37,20 @@ struct DocNode {
 struct Doc {
     std::vector<DocNode> nodes;
     int root = -1;
+
+    /// Sets `key` to `value` in mapping `map`. A repeated key keeps the later value (as PyYAML
+    /// and Python's json do) and returns the node it replaced; otherwise returns -1. Mappings
+    /// with many keys get a hash index, so a file of a million keys stays linear.
+    int setMember(int map, QString key, int value);
     bool truncated = false; ///< the text ended inside a value: a file cut short or still being written
 
     bool isEmpty() const { return root < 0; }
     const DocNode &node(int i) const { return nodes[std::size_t(i)]; }
     const DocNode *rootNode() const { return root < 0 ? nullptr : &nodes[std::size_t(root)]; }
     const DocNode *member(const DocNode &map, const QString &key) const { return map.member(nodes, key); }
+
+private:
+    std::unordered_map<int, QHash<QString, std::size_t>> m_memberIndex; ///< map node -> key -> position
 };
 
 } // namespace runlens
