@@ -25,8 +25,7 @@ constexpr int kOk = 0;
 constexpr int kFound = 1;
 constexpr int kUsage = 2;
 
-void err(const QString &message)
-{
+void err(const QString &message) {
     std::fputs(qPrintable(u"runlens: "_s + message + u'\n'), stderr);
 }
 
@@ -38,10 +37,14 @@ struct Common {
     bool quiet = false;
 };
 
-void addCommonOptions(QCommandLineParser &p)
-{
-    p.addOption({u"format"_s, u"Output format: text, csv, tsv, md, json (default: text on a terminal, csv otherwise, or the -o file's extension)."_s, u"FORMAT"_s});
-    p.addOption({{u"o"_s, u"output"_s}, u"Write to FILE (atomically) instead of standard output."_s, u"FILE"_s});
+void addCommonOptions(QCommandLineParser &p) {
+    p.addOption(
+        {u"format"_s,
+         u"Output format: text, csv, tsv, md, json (default: text on a terminal, csv otherwise, or the -o file's extension)."_s,
+         u"FORMAT"_s});
+    p.addOption({{u"o"_s, u"output"_s},
+                 u"Write to FILE (atomically) instead of standard output."_s,
+                 u"FILE"_s});
     p.addOption({u"jobs"_s, u"Reader threads (default: one per core)."_s, u"N"_s});
     p.addOption({{u"q"_s, u"quiet"_s}, u"No progress or summary on standard error."_s});
     p.addHelpOption();
@@ -49,8 +52,7 @@ void addCommonOptions(QCommandLineParser &p)
 }
 
 /// Parses the options every command shares; returns an exit status on error.
-std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, Common &c)
-{
+std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, Common &c) {
     if (!p.parse(args)) {
         err(p.errorText());
         return kUsage;
@@ -75,10 +77,10 @@ std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, C
         }
     }
     QString formatName = p.value(u"format"_s);
-    if (formatName.isEmpty() && !c.output.isEmpty())
-        formatName = QFileInfo(c.output).suffix();
+    if (formatName.isEmpty() && !c.output.isEmpty()) formatName = QFileInfo(c.output).suffix();
     if (formatName.isEmpty())
-        c.format = (c.output.isEmpty() && isatty(fileno(stdout))) ? TableFormat::Text : TableFormat::Csv;
+        c.format =
+            (c.output.isEmpty() && isatty(fileno(stdout))) ? TableFormat::Text : TableFormat::Csv;
     else if (const auto f = tableFormatFromName(formatName))
         c.format = *f;
     else if (p.isSet(u"format"_s)) {
@@ -96,8 +98,7 @@ std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, C
     return std::nullopt;
 }
 
-LoadResult load(const Common &c)
-{
+LoadResult load(const Common &c) {
     const ReaderRegistry registry = ReaderRegistry::withBuiltins();
     LoadOptions options;
     options.jobs = c.jobs;
@@ -108,7 +109,8 @@ LoadResult load(const Common &c)
         options.progress = [&clock](int done, int total) {
             if (done == total || done % 500 == 0)
                 std::fprintf(stderr, "\rread %d/%d runs (%.0f runs/s)%s", done, total,
-                             done / std::max(0.001, clock.elapsed() / 1000.0), done == total ? "\n" : "");
+                             done / std::max(0.001, clock.elapsed() / 1000.0),
+                             done == total ? "\n" : "");
         };
     }
     LoadResult result = loadRuns(c.folders, registry, options);
@@ -119,15 +121,14 @@ LoadResult load(const Common &c)
         QString line = result.stats.summary();
         if (result.mergedFolders > 0)
             line += u"; %1 folder(s) merged into the run they copy"_s.arg(result.mergedFolders);
-        if (problems > 0)
-            line += u"; %1 run(s) with issues (see runlens check)"_s.arg(problems);
+        if (problems > 0) line += u"; %1 run(s) with issues (see runlens check)"_s.arg(problems);
         err(line);
     }
     return result;
 }
 
-int writeOutput(const TableSource &table, TableFormat format, const QString &output, const WriteOptions &options = {})
-{
+int writeOutput(const TableSource &table, TableFormat format, const QString &output,
+                const WriteOptions &options = {}) {
     if (output.isEmpty() || output == u"-") {
         QFile out;
         if (!out.open(stdout, QIODevice::WriteOnly) || !writeTable(table, format, out, options)) {
@@ -137,33 +138,36 @@ int writeOutput(const TableSource &table, TableFormat format, const QString &out
         return kOk;
     }
     QSaveFile file(output);
-    if (!file.open(QIODevice::WriteOnly) || !writeTable(table, format, file, options) || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || !writeTable(table, format, file, options) ||
+        !file.commit()) {
         err(u"cannot write '%1': %2"_s.arg(output, file.errorString()));
         return kUsage;
     }
     return kOk;
 }
 
-QStringList splitList(const QString &s)
-{
+QStringList splitList(const QString &s) {
     QStringList out;
     for (const QString &part : s.split(u',', Qt::SkipEmptyParts))
         out << part.trimmed();
     return out;
 }
 
-int tableCommand(const QStringList &args)
-{
+int tableCommand(const QStringList &args) {
     QCommandLineParser p;
     p.setApplicationDescription(u"Print one row per run: its id, config keys and metric keys."_s);
     addCommonOptions(p);
-    p.addOption({u"columns"_s, u"Keys, globs (optimizer.*) or run fields (name, status, path, start, duration, issues) to show, in order; config:/metric:/meta: pick a family."_s, u"KEY,..."_s});
+    p.addOption(
+        {u"columns"_s,
+         u"Keys, globs (optimizer.*) or run fields (name, status, path, start, duration, issues) to show, in order; config:/metric:/meta: pick a family."_s,
+         u"KEY,..."_s});
     p.addOption({u"varying"_s, u"Only keys whose values differ among the shown runs."_s});
-    p.addOption({u"sort"_s, u"Sort by keys, each optionally :desc; missing and NaN last."_s, u"KEY[:desc],..."_s});
-    p.addOption({u"no-formula-guard"_s, u"CSV/TSV: do not prefix string cells starting with = + - @ with a quote."_s});
+    p.addOption({u"sort"_s, u"Sort by keys, each optionally :desc; missing and NaN last."_s,
+                 u"KEY[:desc],..."_s});
+    p.addOption({u"no-formula-guard"_s,
+                 u"CSV/TSV: do not prefix string cells starting with = + - @ with a quote."_s});
     Common c;
-    if (const auto status = parseCommon(p, args, c))
-        return *status;
+    if (const auto status = parseCommon(p, args, c)) return *status;
     ViewSpec spec;
     spec.columns = splitList(p.value(u"columns"_s));
     spec.varyingOnly = p.isSet(u"varying"_s);
@@ -187,54 +191,48 @@ int tableCommand(const QStringList &args)
     return writeOutput(*view, c.format, c.output, w);
 }
 
-int keysCommand(const QStringList &args)
-{
+int keysCommand(const QStringList &args) {
     QCommandLineParser p;
-    p.setApplicationDescription(u"List every key with its family, types, distinct values and description."_s);
+    p.setApplicationDescription(
+        u"List every key with its family, types, distinct values and description."_s);
     addCommonOptions(p);
     Common c;
-    if (const auto status = parseCommon(p, args, c))
-        return *status;
+    if (const auto status = parseCommon(p, args, c)) return *status;
     const LoadResult result = load(c);
     return writeOutput(KeyList(result.table), c.format, c.output);
 }
 
-int checkCommand(const QStringList &args)
-{
+int checkCommand(const QStringList &args) {
     QCommandLineParser p;
-    p.setApplicationDescription(u"List the runs with issues (file, line, reason). Exit status 1 when there are any."_s);
+    p.setApplicationDescription(
+        u"List the runs with issues (file, line, reason). Exit status 1 when there are any."_s);
     addCommonOptions(p);
-    p.addOption({u"notes"_s, u"Also list notes (merged duplicate folders), which do not count as issues."_s});
+    p.addOption({u"notes"_s,
+                 u"Also list notes (merged duplicate folders), which do not count as issues."_s});
     Common c;
-    if (const auto status = parseCommon(p, args, c))
-        return *status;
+    if (const auto status = parseCommon(p, args, c)) return *status;
     const LoadResult result = load(c);
     const IssueList issues(result.table, QDir::currentPath(), p.isSet(u"notes"_s));
     const int status = writeOutput(issues, c.format, c.output);
-    if (status != kOk)
-        return status;
+    if (status != kOk) return status;
     if (!c.quiet)
-        err(u"%1 of %2 run(s) have issues"_s.arg(issues.runsWithProblems()).arg(result.table.rowCount()));
+        err(u"%1 of %2 run(s) have issues"_s.arg(issues.runsWithProblems())
+                .arg(result.table.rowCount()));
     return issues.runsWithProblems() > 0 ? kFound : kOk;
 }
 
 } // namespace
 
-bool isCommand(const QString &word)
-{
+bool isCommand(const QString &word) {
     return word == u"table" || word == u"keys" || word == u"check";
 }
 
-int run(const QStringList &args)
-{
+int run(const QStringList &args) {
     const QString command = args.value(0);
     const QStringList rest = QStringList{u"runlens "_s + command} + args.mid(1);
-    if (command == u"table")
-        return tableCommand(rest);
-    if (command == u"keys")
-        return keysCommand(rest);
-    if (command == u"check")
-        return checkCommand(rest);
+    if (command == u"table") return tableCommand(rest);
+    if (command == u"keys") return keysCommand(rest);
+    if (command == u"check") return checkCommand(rest);
     err(u"unknown command '%1'"_s.arg(command));
     return kUsage;
 }

@@ -24,8 +24,7 @@ run 'runlens COMMAND --help' for a command's options.
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"runlens"_s);
     QCoreApplication::setApplicationVersion(u"0.1.0"_s);
@@ -39,7 +38,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!runlens::cli::isCommand(args[0])) {
-        std::fprintf(stderr, "runlens: unknown command '%s' (the desktop window is not built yet)\n%s",
+        std::fprintf(stderr,
+                     "runlens: unknown command '%s' (the desktop window is not built yet)\n%s",
                      qPrintable(args[0]), kUsage);
         return 2;
     }

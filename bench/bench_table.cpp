@@ -16,34 +16,33 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-long peakRssKb()
-{
+long peakRssKb() {
     QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
+    if (!status.open(QIODevice::ReadOnly)) return -1;
     for (const QByteArray &line : status.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLong();
+        if (line.startsWith("VmHWM:")) return line.mid(6).trimmed().split(' ').value(0).toLong();
     return -1;
 }
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     const int runs = args.value(1, u"100000"_s).toInt();
     const int perRun = args.value(2, u"200"_s).toInt();
     const int distinct = args.value(3, u"1000"_s).toInt();
     if (runs <= 0 || perRun <= 0 || distinct < perRun) {
-        std::fprintf(stderr, "usage: bench_table [RUNS] [VALUES_PER_RUN] [DISTINCT_KEYS >= VALUES_PER_RUN]\n");
+        std::fprintf(
+            stderr,
+            "usage: bench_table [RUNS] [VALUES_PER_RUN] [DISTINCT_KEYS >= VALUES_PER_RUN]\n");
         return 2;
     }
     std::vector<Key> keys;
     for (int k = 0; k < distinct; ++k)
         keys.push_back(Key({u"group%1"_s.arg(k % 20), u"key%1"_s.arg(k)}));
-    const QStringList categories = {u"adam"_s, u"adamw"_s, u"sgd"_s, u"lion"_s, u"resnet18"_s, u"vit_small"_s};
+    const QStringList categories = {u"adam"_s, u"adamw"_s,    u"sgd"_s,
+                                    u"lion"_s, u"resnet18"_s, u"vit_small"_s};
 
     std::mt19937 rng(42);
     const long rssBefore = peakRssKb();
@@ -61,9 +60,10 @@ int main(int argc, char **argv)
         for (int v = 0; v < perRun; ++v) {
             const int k = v < core ? v : core + int(rng() % unsigned(distinct - core));
             const Family f = k % 3 == 0 ? Family::Metric : Family::Config;
-            Value value = k % 5 == 0 ? Value::string(categories[int(rng() % unsigned(categories.size()))])
-                        : k % 5 == 1 ? Value::integer(qint64(rng() % 1000))
-                                     : Value::real(std::uniform_real_distribution<double>(0, 1)(rng));
+            Value value =
+                k % 5 == 0   ? Value::string(categories[int(rng() % unsigned(categories.size()))])
+                : k % 5 == 1 ? Value::integer(qint64(rng() % 1000))
+                             : Value::real(std::uniform_real_distribution<double>(0, 1)(rng));
             rec.add(f, keys[std::size_t(k)], std::move(value));
         }
         table.appendRun(std::move(rec));
@@ -71,7 +71,8 @@ int main(int argc, char **argv)
     table.squeeze();
     const double seconds = clock.elapsed() / 1000.0;
     const long rssAfter = peakRssKb();
-    std::printf("runs=%d values/run=%d distinct keys=%d columns=%d\n", runs, perRun, distinct, table.columnCount());
+    std::printf("runs=%d values/run=%d distinct keys=%d columns=%d\n", runs, perRun, distinct,
+                table.columnCount());
     std::printf("append: %.2f s (%.0f runs/s)\n", seconds, runs / seconds);
     std::printf("table estimate: %.1f MB (%.0f bytes/run)\n", table.memoryBytes() / 1e6,
                 double(table.memoryBytes()) / runs);

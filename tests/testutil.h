@@ -20,52 +20,44 @@ namespace testutil {
 using namespace Qt::StringLiterals;
 
 /// Writes `bytes` to `path`, creating the folders above it. Returns false on any failure.
-inline bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-        return false;
+inline bool writeFile(const QString &path, const QByteArray &bytes) {
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) return false;
     QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
     return f.write(bytes) == bytes.size();
 }
 
 /// Key from its display form, for brevity in tests (`optimizer.lr`, `["a.b"]`).
-inline runlens::Key key(const QString &display)
-{
+inline runlens::Key key(const QString &display) {
     return runlens::Key::fromDisplay(display);
 }
 
 /// `type:displayText` of a value, the form most comparisons below use.
-inline QString typed(const runlens::Value &v)
-{
+inline QString typed(const runlens::Value &v) {
     return v.typeName() + u':' + v.displayText();
 }
 
 /// Row of the run with this id, or -1.
-inline int rowOf(const runlens::RunTable &t, const QString &id)
-{
+inline int rowOf(const runlens::RunTable &t, const QString &id) {
     for (int r = 0; r < t.rowCount(); ++r)
-        if (t.run(r).id == id)
-            return r;
+        if (t.run(r).id == id) return r;
     return -1;
 }
 
 /// The cell of (family, key) in a row; missing when the table has no such column.
-inline runlens::Value cell(const runlens::RunTable &t, int row, runlens::Family f, const runlens::Key &k)
-{
+inline runlens::Value cell(const runlens::RunTable &t, int row, runlens::Family f,
+                           const runlens::Key &k) {
     const int col = t.findColumn(f, k);
     return col < 0 || row < 0 ? runlens::Value::missing() : t.value(row, col);
 }
 
-inline runlens::Value cell(const runlens::RunTable &t, int row, runlens::Family f, const QString &display)
-{
+inline runlens::Value cell(const runlens::RunTable &t, int row, runlens::Family f,
+                           const QString &display) {
     return cell(t, row, f, key(display));
 }
 
 /// Every issue of a run as `severity file:line:column: message`, one per line.
-inline QString issuesText(const std::vector<runlens::Issue> &issues)
-{
+inline QString issuesText(const std::vector<runlens::Issue> &issues) {
     QStringList lines;
     for (const runlens::Issue &i : issues)
         lines << runlens::Issue::severityName(i.severity) + u' ' + i.toString();
@@ -73,16 +65,14 @@ inline QString issuesText(const std::vector<runlens::Issue> &issues)
 }
 
 /// The first issue whose message contains `needle` (case-insensitive), or null.
-inline const runlens::Issue *findIssue(const std::vector<runlens::Issue> &issues, const QString &needle)
-{
+inline const runlens::Issue *findIssue(const std::vector<runlens::Issue> &issues,
+                                       const QString &needle) {
     for (const runlens::Issue &i : issues)
-        if (i.message.contains(needle, Qt::CaseInsensitive))
-            return &i;
+        if (i.message.contains(needle, Qt::CaseInsensitive)) return &i;
     return nullptr;
 }
 
-inline int countSeverity(const std::vector<runlens::Issue> &issues, runlens::Issue::Severity s)
-{
+inline int countSeverity(const std::vector<runlens::Issue> &issues, runlens::Issue::Severity s) {
     int n = 0;
     for (const runlens::Issue &i : issues)
         n += i.severity == s ? 1 : 0;
@@ -90,8 +80,7 @@ inline int countSeverity(const std::vector<runlens::Issue> &issues, runlens::Iss
 }
 
 /// A reader's entries as `family key=type:display` lines in emission order.
-inline QString entriesText(const runlens::RunRecord &run)
-{
+inline QString entriesText(const runlens::RunRecord &run) {
     QStringList lines;
     for (const runlens::Entry &e : run.entries)
         lines << runlens::familyName(e.family) + u' ' + e.key.display() + u'=' + typed(e.value);
@@ -100,12 +89,11 @@ inline QString entriesText(const runlens::RunRecord &run)
 
 /// The whole table as text: per run its facts, issues and every present cell, so two tables
 /// compare as one string and a mismatch reads as a diff.
-inline QString dumpTable(const runlens::RunTable &t)
-{
+inline QString dumpTable(const runlens::RunTable &t) {
     QStringList out;
     for (int c = 0; c < t.columnCount(); ++c)
-        out << u"column %1 %2 %3 desc=%4"_s.arg(c)
-                   .arg(runlens::familyName(t.column(c).family), t.column(c).display, t.column(c).description);
+        out << u"column %1 %2 %3 desc=%4"_s.arg(c).arg(
+            runlens::familyName(t.column(c).family), t.column(c).display, t.column(c).description);
     for (int r = 0; r < t.rowCount(); ++r) {
         const runlens::RunInfo &run = t.run(r);
         out << u"run %1 id=%2 name=%3 format=%4 path=%5 status=%6 start=%7 duration=%8"_s.arg(r)
@@ -116,8 +104,8 @@ inline QString dumpTable(const runlens::RunTable &t)
             out << u"  issue "_s + runlens::Issue::severityName(i.severity) + u' ' + i.toString();
         for (int c = 0; c < t.columnCount(); ++c)
             if (t.hasValue(r, c))
-                out << u"  %1 %2=%3"_s.arg(runlens::familyName(t.column(c).family), t.column(c).display,
-                                          typed(t.value(r, c)));
+                out << u"  %1 %2=%3"_s.arg(runlens::familyName(t.column(c).family),
+                                           t.column(c).display, typed(t.value(r, c)));
     }
     return out.join(u'\n');
 }

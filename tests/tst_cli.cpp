@@ -19,69 +19,76 @@ private:
         QByteArray err;
     };
 
-    static Result runlens(const QStringList &args)
-    {
+    static Result runlens(const QStringList &args) {
         QProcess p;
         p.setWorkingDirectory(QFINDTESTDATA("data"));
         p.start(QStringLiteral(RUNLENS_BINARY), args);
-        if (!p.waitForFinished(120000))
-            return {};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
+        if (!p.waitForFinished(120000)) return {};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+                p.readAllStandardOutput(), p.readAllStandardError()};
     }
 
 private slots:
-    void golden_data()
-    {
+    void golden_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("exitCode");
         const auto row = [](const char *name, const QStringList &args, int code) {
             QTest::newRow(name) << args << code;
         };
-        row("table_wandb_csv", {u"table"_s, u"wandb_old"_s, u"wandb_new"_s, u"--format"_s, u"csv"_s}, 0);
-        row("table_wandb_json", {u"table"_s, u"wandb_old"_s, u"wandb_new"_s, u"--format"_s, u"json"_s}, 0);
+        row("table_wandb_csv",
+            {u"table"_s, u"wandb_old"_s, u"wandb_new"_s, u"--format"_s, u"csv"_s}, 0);
+        row("table_wandb_json",
+            {u"table"_s, u"wandb_old"_s, u"wandb_new"_s, u"--format"_s, u"json"_s}, 0);
         row("table_generic_md", {u"table"_s, u"generic"_s, u"--format"_s, u"md"_s}, 0);
         row("table_generic_text", {u"table"_s, u"generic"_s, u"--format"_s, u"text"_s}, 0);
-        row("table_generic_varying_tsv", {u"table"_s, u"generic"_s, u"--varying"_s, u"--format"_s, u"tsv"_s}, 0);
+        row("table_generic_varying_tsv",
+            {u"table"_s, u"generic"_s, u"--varying"_s, u"--format"_s, u"tsv"_s}, 0);
         row("table_columns_sort",
-            {u"table"_s, u"generic"_s, u"--columns"_s, u"optimizer.*,metric:test/acc,status"_s, u"--sort"_s,
-             u"test/acc:desc"_s, u"--format"_s, u"csv"_s},
+            {u"table"_s, u"generic"_s, u"--columns"_s, u"optimizer.*,metric:test/acc,status"_s,
+             u"--sort"_s, u"test/acc:desc"_s, u"--format"_s, u"csv"_s},
             0);
-        row("table_sort_missing_last", {u"table"_s, u"generic"_s, u"--columns"_s, u"seed,model.arch"_s, u"--sort"_s,
-                                        u"seed"_s, u"--format"_s, u"csv"_s},
+        row("table_sort_missing_last",
+            {u"table"_s, u"generic"_s, u"--columns"_s, u"seed,model.arch"_s, u"--sort"_s, u"seed"_s,
+             u"--format"_s, u"csv"_s},
             0);
-        row("table_meta_columns", {u"table"_s, u"wandb_old"_s, u"wandb_new"_s, u"wandb_sweep"_s, u"--columns"_s,
-                                   u"run:name,status,start,duration,meta:host,meta:wandb.sweep"_s, u"--format"_s, u"csv"_s},
+        row("table_meta_columns",
+            {u"table"_s, u"wandb_old"_s, u"wandb_new"_s, u"wandb_sweep"_s, u"--columns"_s,
+             u"run:name,status,start,duration,meta:host,meta:wandb.sweep"_s, u"--format"_s,
+             u"csv"_s},
             0);
         row("table_escaping_csv", {u"table"_s, u"escaping"_s, u"--format"_s, u"csv"_s}, 0);
-        row("table_escaping_csv_raw", {u"table"_s, u"escaping"_s, u"--format"_s, u"csv"_s, u"--no-formula-guard"_s}, 0);
+        row("table_escaping_csv_raw",
+            {u"table"_s, u"escaping"_s, u"--format"_s, u"csv"_s, u"--no-formula-guard"_s}, 0);
         row("table_escaping_tsv", {u"table"_s, u"escaping"_s, u"--format"_s, u"tsv"_s}, 0);
         row("table_escaping_md", {u"table"_s, u"escaping"_s, u"--format"_s, u"md"_s}, 0);
         row("table_escaping_json", {u"table"_s, u"escaping"_s, u"--format"_s, u"json"_s}, 0);
         row("table_dupes", {u"table"_s, u"wandb_dupes"_s, u"--format"_s, u"csv"_s}, 0);
-        row("table_legacy_offline", {u"table"_s, u"wandb_legacy"_s, u"wandb_offline"_s, u"--columns"_s,
-                                     u"name,status,*"_s, u"--format"_s, u"csv"_s},
+        row("table_legacy_offline",
+            {u"table"_s, u"wandb_legacy"_s, u"wandb_offline"_s, u"--columns"_s, u"name,status,*"_s,
+             u"--format"_s, u"csv"_s},
             0);
         // A key called `name` wins over the run field of that name; `run:name` is always the field.
-        row("table_key_named_like_field", {u"table"_s, u"wandb_new"_s, u"--columns"_s, u"name,run:name"_s,
-                                           u"--format"_s, u"csv"_s},
+        row("table_key_named_like_field",
+            {u"table"_s, u"wandb_new"_s, u"--columns"_s, u"name,run:name"_s, u"--format"_s,
+             u"csv"_s},
             0);
         row("keys_generic", {u"keys"_s, u"generic"_s, u"--format"_s, u"csv"_s}, 0);
         row("keys_wandb", {u"keys"_s, u"wandb_old"_s, u"wandb_new"_s, u"--format"_s, u"csv"_s}, 0);
         row("check_malformed", {u"check"_s, u"malformed"_s, u"--format"_s, u"csv"_s}, 1);
-        row("check_dupes_notes", {u"check"_s, u"wandb_dupes"_s, u"--notes"_s, u"--format"_s, u"csv"_s}, 0);
+        row("check_dupes_notes",
+            {u"check"_s, u"wandb_dupes"_s, u"--notes"_s, u"--format"_s, u"csv"_s}, 0);
         row("check_clean", {u"check"_s, u"wandb_old"_s, u"generic"_s, u"--format"_s, u"csv"_s}, 0);
     }
 
-    void golden()
-    {
+    void golden() {
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
         const Result r = runlens(args + QStringList{u"-q"_s, u"--jobs"_s, u"2"_s});
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2(r.err.isEmpty(), r.err.constData());
-        const QString goldenPath = QDir(QStringLiteral(QT_TESTCASE_SOURCEDIR)).filePath(
-            u"golden/%1.txt"_s.arg(QString::fromLatin1(QTest::currentDataTag())));
+        const QString goldenPath =
+            QDir(QStringLiteral(QT_TESTCASE_SOURCEDIR))
+                .filePath(u"golden/%1.txt"_s.arg(QString::fromLatin1(QTest::currentDataTag())));
         if (qEnvironmentVariableIsSet("RUNLENS_UPDATE_GOLDEN")) {
             QFile f(goldenPath);
             QVERIFY(f.open(QIODevice::WriteOnly));
@@ -97,14 +104,14 @@ private slots:
             for (qsizetype i = 0; i < std::max(a.size(), b.size()); ++i) {
                 const QByteArray x = a.value(i), y = b.value(i);
                 if (x != y)
-                    QFAIL(qPrintable(u"line %1 differs\n  actual:   %2\n  expected: %3"_s.arg(i + 1).arg(
-                        QString::fromUtf8(x), QString::fromUtf8(y))));
+                    QFAIL(qPrintable(
+                        u"line %1 differs\n  actual:   %2\n  expected: %3"_s.arg(i + 1).arg(
+                            QString::fromUtf8(x), QString::fromUtf8(y))));
             }
         }
     }
 
-    void jobsDoNotChangeOutput()
-    {
+    void jobsDoNotChangeOutput() {
         const QStringList args = {u"table"_s, u"."_s, u"--format"_s, u"json"_s, u"-q"_s};
         const Result one = runlens(args + QStringList{u"--jobs"_s, u"1"_s});
         const Result two = runlens(args + QStringList{u"--jobs"_s, u"2"_s});
@@ -113,8 +120,7 @@ private slots:
         QCOMPARE(one.out, two.out);
     }
 
-    void writesOutputFileAtomically()
-    {
+    void writesOutputFileAtomically() {
         QTemporaryDir dir;
         const QString target = dir.filePath(u"out.md"_s);
         const Result r = runlens({u"table"_s, u"generic"_s, u"-o"_s, target, u"-q"_s});
@@ -123,30 +129,37 @@ private slots:
         QFile f(target);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QVERIFY(f.readAll().startsWith("| id |")); // the extension picked Markdown
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"out.md"_s}); // no temp files left
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+                 QStringList{u"out.md"_s}); // no temp files left
     }
 
-    void badUsage_data()
-    {
+    void badUsage_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
         QTest::newRow("no command") << QStringList{} << u"usage"_s;
         QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"unknown command"_s;
         QTest::newRow("no folder") << QStringList{u"table"_s} << u"at least one folder"_s;
-        QTest::newRow("missing folder") << QStringList{u"table"_s, u"no/such/dir"_s} << u"no/such/dir"_s;
-        QTest::newRow("a file, not a folder") << QStringList{u"table"_s, u"README.md"_s} << u"README.md"_s;
-        QTest::newRow("bad format") << QStringList{u"table"_s, u"generic"_s, u"--format"_s, u"xls"_s} << u"xls"_s;
-        QTest::newRow("unknown column") << QStringList{u"table"_s, u"generic"_s, u"--columns"_s, u"optimiser.lr"_s}
-                                        << u"optimiser.lr"_s;
-        QTest::newRow("unknown sort key") << QStringList{u"table"_s, u"generic"_s, u"--sort"_s, u"nope"_s} << u"nope"_s;
-        QTest::newRow("unknown option") << QStringList{u"table"_s, u"generic"_s, u"--bogus"_s} << u"bogus"_s;
-        QTest::newRow("bad jobs") << QStringList{u"table"_s, u"generic"_s, u"--jobs"_s, u"0"_s} << u"--jobs"_s;
+        QTest::newRow("missing folder")
+            << QStringList{u"table"_s, u"no/such/dir"_s} << u"no/such/dir"_s;
+        QTest::newRow("a file, not a folder")
+            << QStringList{u"table"_s, u"README.md"_s} << u"README.md"_s;
+        QTest::newRow("bad format")
+            << QStringList{u"table"_s, u"generic"_s, u"--format"_s, u"xls"_s} << u"xls"_s;
+        QTest::newRow("unknown column")
+            << QStringList{u"table"_s, u"generic"_s, u"--columns"_s, u"optimiser.lr"_s}
+            << u"optimiser.lr"_s;
+        QTest::newRow("unknown sort key")
+            << QStringList{u"table"_s, u"generic"_s, u"--sort"_s, u"nope"_s} << u"nope"_s;
+        QTest::newRow("unknown option")
+            << QStringList{u"table"_s, u"generic"_s, u"--bogus"_s} << u"bogus"_s;
+        QTest::newRow("bad jobs") << QStringList{u"table"_s, u"generic"_s, u"--jobs"_s, u"0"_s}
+                                  << u"--jobs"_s;
         QTest::newRow("unwritable output")
-            << QStringList{u"table"_s, u"generic"_s, u"-o"_s, u"/proc/no/such/file.csv"_s} << u"cannot write"_s;
+            << QStringList{u"table"_s, u"generic"_s, u"-o"_s, u"/proc/no/such/file.csv"_s}
+            << u"cannot write"_s;
     }
 
-    void badUsage()
-    {
+    void badUsage() {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
         const Result r = runlens(args);

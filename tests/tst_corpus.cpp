@@ -21,27 +21,22 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString corpusDir(const QString &sub)
-{
+QString corpusDir(const QString &sub) {
     return QStringLiteral(RUNLENS_CORPUS) + u'/' + sub;
 }
 
 /// Leaves as RunLens defines them: a mapping recurses, anything else (lists, scalars, an empty
 /// mapping) is one leaf.
-int yamlLeaves(const YAML::Node &n)
-{
-    if (!n.IsMap() || n.size() == 0)
-        return 1;
+int yamlLeaves(const YAML::Node &n) {
+    if (!n.IsMap() || n.size() == 0) return 1;
     int count = 0;
     for (const auto &kv : n)
         count += yamlLeaves(kv.second);
     return count;
 }
 
-int jsonLeaves(const QJsonValue &v)
-{
-    if (!v.isObject() || v.toObject().isEmpty() || v.toObject().contains(u"_type"_s))
-        return 1;
+int jsonLeaves(const QJsonValue &v) {
+    if (!v.isObject() || v.toObject().isEmpty() || v.toObject().contains(u"_type"_s)) return 1;
     int count = 0;
     const QJsonObject o = v.toObject();
     for (auto it = o.begin(); it != o.end(); ++it)
@@ -49,24 +44,20 @@ int jsonLeaves(const QJsonValue &v)
     return count;
 }
 
-int expectedConfigLeaves(const QString &path)
-{
+int expectedConfigLeaves(const QString &path) {
     const YAML::Node root = YAML::LoadFile(path.toStdString());
     int count = 0;
     for (const auto &kv : root) {
         const std::string key = kv.first.as<std::string>();
-        if (key == "wandb_version" || key == "_wandb")
-            continue;
+        if (key == "wandb_version" || key == "_wandb") continue;
         count += yamlLeaves(kv.second["value"]);
     }
     return count;
 }
 
-int expectedMetricLeaves(const QString &path)
-{
+int expectedMetricLeaves(const QString &path) {
     QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
+    if (!f.open(QIODevice::ReadOnly)) return -1;
     QByteArray bytes = f.readAll();
     while (bytes.endsWith('\0'))
         bytes.chop(1);
@@ -75,14 +66,12 @@ int expectedMetricLeaves(const QString &path)
     const QString text = QString::fromUtf8(bytes).replace(bare, u"null"_s);
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError)
-        return -1;
+    if (error.error != QJsonParseError::NoError) return -1;
     int count = 0;
     const QJsonObject o = doc.object();
     static const QSet<QString> reserved = {u"_step"_s, u"_runtime"_s, u"_timestamp"_s, u"_wandb"_s};
     for (auto it = o.begin(); it != o.end(); ++it)
-        if (!reserved.contains(it.key()))
-            count += jsonLeaves(it.value());
+        if (!reserved.contains(it.key())) count += jsonLeaves(it.value());
     return count;
 }
 
@@ -92,21 +81,21 @@ class TestCorpus : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
+    void initTestCase() {
         if (!QFileInfo(corpusDir(u"wandb"_s)).isDir())
             QSKIP("../shared/corpus is absent; the corpus test needs it");
     }
 
-    void wandbRunsMatchTheirFiles()
-    {
+    void wandbRunsMatchTheirFiles() {
         const LoadResult result = loadRuns({corpusDir(u"wandb"_s)}, ReaderRegistry::withBuiltins());
         const RunTable &t = result.table;
 
         // Every run id in a folder name is one row, exactly once.
-        static const QRegularExpression runDir(u"^(?:offline-run|run|dryrun)-\\d{8}_\\d{6}-([a-z0-9]+)$"_s);
+        static const QRegularExpression runDir(
+            u"^(?:offline-run|run|dryrun)-\\d{8}_\\d{6}-([a-z0-9]+)$"_s);
         QSet<QString> folderIds;
-        QDirIterator it(corpusDir(u"wandb"_s), QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        QDirIterator it(corpusDir(u"wandb"_s), QDir::Dirs | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
         while (it.hasNext()) {
             it.next();
             if (const auto m = runDir.match(it.fileName()); m.hasMatch())
@@ -124,30 +113,32 @@ private slots:
         // Runs without an id in their folder name: the flat legacy layout, and a latest-run copy
         // whose original folder was not committed.
         others.sort();
-        QCOMPARE(others, (QStringList{u"C-Bone-UCL__Geom3D/performance_eval_test/wandb/latest-run"_s,
-                                      u"mfts__spaceinvaders-wandb-challenge/wandb"_s}));
+        QCOMPARE(others,
+                 (QStringList{u"C-Bone-UCL__Geom3D/performance_eval_test/wandb/latest-run"_s,
+                              u"mfts__spaceinvaders-wandb-challenge/wandb"_s}));
         QVERIFY(result.mergedFolders >= 11); // every committed latest-run copy
 
         // Per run: as many config and metric values as the files hold, and only expected issues.
-        static const QStringList expectedIssues = {u"exist only in its .wandb"_s, u"no wandb-summary.json"_s,
-                                                   u"NUL byte(s)"_s};
+        static const QStringList expectedIssues = {u"exist only in its .wandb"_s,
+                                                   u"no wandb-summary.json"_s, u"NUL byte(s)"_s};
         int checkedConfigs = 0, checkedSummaries = 0;
         for (int r = 0; r < t.rowCount(); ++r) {
             const RunInfo &run = t.run(r);
             for (const Issue &i : run.issues) {
-                const bool known = i.severity == Issue::Severity::Note
-                    || std::any_of(expectedIssues.begin(), expectedIssues.end(),
-                                   [&](const QString &s) { return i.message.contains(s); });
+                const bool known =
+                    i.severity == Issue::Severity::Note ||
+                    std::any_of(expectedIssues.begin(), expectedIssues.end(),
+                                [&](const QString &s) { return i.message.contains(s); });
                 QVERIFY2(known, qPrintable(run.id + u": "_s + i.toString()));
             }
             int config = 0, metrics = 0;
             for (int c = 0; c < t.columnCount(); ++c) {
-                if (!t.hasValue(r, c))
-                    continue;
+                if (!t.hasValue(r, c)) continue;
                 config += t.column(c).family == Family::Config ? 1 : 0;
                 metrics += t.column(c).family == Family::Metric ? 1 : 0;
             }
-            const QString files = QFileInfo::exists(run.path + u"/files"_s) ? run.path + u"/files"_s : run.path;
+            const QString files =
+                QFileInfo::exists(run.path + u"/files"_s) ? run.path + u"/files"_s : run.path;
             if (QFileInfo::exists(files + u"/config.yaml"_s)) {
                 QCOMPARE(config, expectedConfigLeaves(files + u"/config.yaml"_s));
                 ++checkedConfigs;
@@ -161,15 +152,13 @@ private slots:
         QVERIFY(checkedSummaries > 300);
     }
 
-    void wandbSpotValues()
-    {
+    void wandbSpotValues() {
         const LoadResult result = loadRuns({corpusDir(u"wandb/aorvieto__VerySimpleTransformer"_s)},
                                            ReaderRegistry::withBuiltins());
         const RunTable &t = result.table;
         int row = -1;
         for (int r = 0; r < t.rowCount(); ++r)
-            if (t.run(r).id == u"5pppfjv9")
-                row = r;
+            if (t.run(r).id == u"5pppfjv9") row = r;
         QVERIFY(row >= 0);
         const auto value = [&](Family f, const QString &key) {
             const int c = t.findColumn(f, Key::fromDisplay(key));
@@ -185,10 +174,10 @@ private slots:
         QCOMPARE(t.findColumn(Family::Config, Key({u"_wandb"_s})), -1);
     }
 
-    void mediaObjectsAreOneCell()
-    {
-        const LoadResult result = loadRuns({corpusDir(u"wandb/mfts__spaceinvaders-wandb-challenge"_s)},
-                                           ReaderRegistry::withBuiltins());
+    void mediaObjectsAreOneCell() {
+        const LoadResult result =
+            loadRuns({corpusDir(u"wandb/mfts__spaceinvaders-wandb-challenge"_s)},
+                     ReaderRegistry::withBuiltins());
         QCOMPARE(result.table.rowCount(), 1);
         const int c = result.table.findColumn(Family::Metric, Key({u"gameplays"_s}));
         QVERIFY(c >= 0);

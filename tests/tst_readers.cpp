@@ -20,29 +20,24 @@ using testutil::typed;
 
 namespace {
 
-LoadResult load(const QStringList &roots, int jobs = 0)
-{
+LoadResult load(const QStringList &roots, int jobs = 0) {
     LoadOptions options;
     options.jobs = jobs;
     return loadRuns(roots, ReaderRegistry::withBuiltins(), options);
 }
 
-qint64 utcMs(int y, int mo, int d, int h, int mi, int s, int ms)
-{
+qint64 utcMs(int y, int mo, int d, int h, int mi, int s, int ms) {
     return QDateTime(QDate(y, mo, d), QTime(h, mi, s, ms), QTimeZone::utc()).toMSecsSinceEpoch();
 }
 
-QStringList columnsOf(const RunTable &t, Family f)
-{
+QStringList columnsOf(const RunTable &t, Family f) {
     QStringList out;
     for (int c = 0; c < t.columnCount(); ++c)
-        if (t.column(c).family == f)
-            out << t.column(c).display;
+        if (t.column(c).family == f) out << t.column(c).display;
     return out;
 }
 
-QString typedCell(const RunTable &t, int row, Family f, const QString &k)
-{
+QString typedCell(const RunTable &t, int row, Family f, const QString &k) {
     return typed(cell(t, row, f, k));
 }
 
@@ -66,8 +61,7 @@ private slots:
     void parallelLoadIsDeterministic();
 };
 
-void TestReaders::wandbOld()
-{
+void TestReaders::wandbOld() {
     const LoadResult res = load({QFINDTESTDATA("data/wandb_old")});
     const RunTable &t = res.table;
     QCOMPARE(t.rowCount(), 1);
@@ -83,9 +77,10 @@ void TestReaders::wandbOld()
 
     // Config in file order, `{desc, value}` unwrapped, `_wandb` and `wandb_version` left out.
     QCOMPARE(columnsOf(t, Family::Config),
-             (QStringList{u"learning_rate"_s, u"optimizer.name"_s, u"optimizer.lr"_s, u"optimizer.betas"_s,
-                          u"model.arch"_s, u"model.layers.depth"_s, u"model.layers.width"_s, u"seed"_s,
-                          u"use_amp"_s, u"notes"_s, u"tags"_s, u"dataset"_s}));
+             (QStringList{u"learning_rate"_s, u"optimizer.name"_s, u"optimizer.lr"_s,
+                          u"optimizer.betas"_s, u"model.arch"_s, u"model.layers.depth"_s,
+                          u"model.layers.width"_s, u"seed"_s, u"use_amp"_s, u"notes"_s, u"tags"_s,
+                          u"dataset"_s}));
     QCOMPARE(typedCell(t, 0, Family::Config, u"learning_rate"_s), u"float:3.0e-06"_s);
     QCOMPARE(cell(t, 0, Family::Config, u"learning_rate"_s).toDouble(), 3e-06);
     QCOMPARE(typedCell(t, 0, Family::Config, u"optimizer.lr"_s), u"float:0.0003"_s);
@@ -94,15 +89,18 @@ void TestReaders::wandbOld()
     QCOMPARE(typedCell(t, 0, Family::Config, u"use_amp"_s), u"bool:true"_s);
     QCOMPARE(typedCell(t, 0, Family::Config, u"notes"_s), u"null:null"_s);
     QCOMPARE(typedCell(t, 0, Family::Config, u"tags"_s), u"list:[]"_s);
-    const auto desc = [&](const QString &k) { return t.column(t.findColumn(Family::Config, testutil::key(k))).description; };
+    const auto desc = [&](const QString &k) {
+        return t.column(t.findColumn(Family::Config, testutil::key(k))).description;
+    };
     QCOMPARE(desc(u"learning_rate"_s), u"Peak learning rate after warmup"_s);
     QCOMPARE(desc(u"dataset"_s), u"Training dataset name"_s);
     QCOMPARE(desc(u"seed"_s), QString());
 
     // Metrics in file order; media and histograms one object each; W&B internals are meta.
-    QCOMPARE(columnsOf(t, Family::Metric),
-             (QStringList{u"train/loss"_s, u"val/acc"_s, u"val/loss"_s, u"grad_norm"_s, u"min_delta"_s,
-                          u"best.acc"_s, u"best.epoch"_s, u"samples"_s, u"weights"_s, u"epoch"_s}));
+    QCOMPARE(
+        columnsOf(t, Family::Metric),
+        (QStringList{u"train/loss"_s, u"val/acc"_s, u"val/loss"_s, u"grad_norm"_s, u"min_delta"_s,
+                     u"best.acc"_s, u"best.epoch"_s, u"samples"_s, u"weights"_s, u"epoch"_s}));
     QVERIFY(cell(t, 0, Family::Metric, u"val/loss"_s).isNaN());
     QCOMPARE(cell(t, 0, Family::Metric, u"grad_norm"_s).toDouble(), qInf());
     QCOMPARE(cell(t, 0, Family::Metric, u"min_delta"_s).toDouble(), -qInf());
@@ -110,7 +108,8 @@ void TestReaders::wandbOld()
     QCOMPARE(typedCell(t, 0, Family::Metric, u"best.epoch"_s), u"int:7"_s);
     const Value samples = cell(t, 0, Family::Metric, u"samples"_s);
     QCOMPARE(samples.type(), Value::Type::Object);
-    QVERIFY2(samples.rawText().startsWith(uR"({"_type": "image-file", "path": "media/images/samples_1799_)"_s),
+    QVERIFY2(samples.rawText().startsWith(
+                 uR"({"_type": "image-file", "path": "media/images/samples_1799_)"_s),
              qPrintable(samples.rawText()));
     QCOMPARE(typedCell(t, 0, Family::Metric, u"weights"_s),
              uR"(object:{"_type": "histogram", "values": [1, 2, 3], "bins": [0, 1, 2, 3]})"_s);
@@ -119,20 +118,22 @@ void TestReaders::wandbOld()
     QCOMPARE(typedCell(t, 0, Family::Meta, u"_runtime"_s), u"float:1234.5"_s);
     QCOMPARE(typedCell(t, 0, Family::Meta, u"_timestamp"_s), u"float:1.704450934623456e+09"_s);
     QCOMPARE(typedCell(t, 0, Family::Meta, u"host"_s), u"string:gpu-node-1"_s);
-    QCOMPARE(typedCell(t, 0, Family::Meta, u"git.commit"_s), u"string:3f2a9c1d5e7b8a6f4c3d2e1f0a9b8c7d6e5f4a3b"_s);
+    QCOMPARE(typedCell(t, 0, Family::Meta, u"git.commit"_s),
+             u"string:3f2a9c1d5e7b8a6f4c3d2e1f0a9b8c7d6e5f4a3b"_s);
     QCOMPARE(typedCell(t, 0, Family::Meta, u"memory.total"_s), u"float:62.5"_s);
     QCOMPARE(typedCell(t, 0, Family::Meta, u"wandb.cli_version"_s), u"string:0.16.0"_s);
     QCOMPARE(typedCell(t, 0, Family::Meta, u"wandb.framework"_s), u"string:torch"_s);
     for (int c = 0; c < t.columnCount(); ++c) {
         const QString first = t.column(c).key.segments().constFirst();
-        QVERIFY2(first != u"_wandb" && first != u"wandb_version" && first != u"state" && !first.endsWith(u"._type"),
+        QVERIFY2(first != u"_wandb" && first != u"wandb_version" && first != u"state" &&
+                     !first.endsWith(u"._type"),
                  qPrintable(t.column(c).display));
-        QVERIFY2(!(t.column(c).family != Family::Meta && first.startsWith(u'_')), qPrintable(t.column(c).display));
+        QVERIFY2(!(t.column(c).family != Family::Meta && first.startsWith(u'_')),
+                 qPrintable(t.column(c).display));
     }
 }
 
-void TestReaders::wandbNew()
-{
+void TestReaders::wandbNew() {
     const RunTable t = load({QFINDTESTDATA("data/wandb_new")}).table;
     QCOMPARE(t.rowCount(), 1);
     QCOMPARE(t.run(0).id, u"new67890"_s);
@@ -156,8 +157,8 @@ void TestReaders::wandbNew()
     QCOMPARE(typed(cell(t, 0, Family::Config, Key({u"train/batch_size"_s}))), u"int:32"_s);
     QCOMPARE(typed(cell(t, 0, Family::Metric, Key({u"train/batch_size"_s}))), u"int:32"_s);
     QCOMPARE(columnsOf(t, Family::Config).size(), 16);
-    QCOMPARE(columnsOf(t, Family::Metric),
-             (QStringList{u"val/acc"_s, u"train/loss"_s, u"epoch"_s, u"val/loss"_s, u"train/batch_size"_s}));
+    QCOMPARE(columnsOf(t, Family::Metric), (QStringList{u"val/acc"_s, u"train/loss"_s, u"epoch"_s,
+                                                        u"val/loss"_s, u"train/batch_size"_s}));
 
     QCOMPARE(typedCell(t, 0, Family::Meta, u"wandb.cli_version"_s), u"string:0.19.0"_s);
     QCOMPARE(typedCell(t, 0, Family::Meta, u"host"_s), u"string:dgx-02"_s);
@@ -165,31 +166,33 @@ void TestReaders::wandbNew()
     QCOMPARE(typedCell(t, 0, Family::Meta, u"memory.total"_s), u"int:17179869184"_s);
     QCOMPARE(typedCell(t, 0, Family::Meta, u"_step"_s), u"int:499"_s);
     for (int c = 0; c < t.columnCount(); ++c) // nothing of `_wandb` (t, m, e.<writer>.*) leaks out
-        QVERIFY2(!t.column(c).display.startsWith(u"_wandb") && !t.column(c).display.startsWith(u"e.")
-                     && !t.column(c).display.startsWith(u"t.") && t.column(c).display != u"m",
+        QVERIFY2(!t.column(c).display.startsWith(u"_wandb") &&
+                     !t.column(c).display.startsWith(u"e.") &&
+                     !t.column(c).display.startsWith(u"t.") && t.column(c).display != u"m",
                  qPrintable(t.column(c).display));
 }
 
-void TestReaders::configGenerationsShareKeys()
-{
-    const RunTable t = load({QFINDTESTDATA("data/wandb_old"), QFINDTESTDATA("data/wandb_new")}).table;
+void TestReaders::configGenerationsShareKeys() {
+    const RunTable t =
+        load({QFINDTESTDATA("data/wandb_old"), QFINDTESTDATA("data/wandb_new")}).table;
     QCOMPARE(t.rowCount(), 2);
     const int oldRow = rowOf(t, u"old12345"_s), newRow = rowOf(t, u"new67890"_s);
     QCOMPARE(oldRow, 0); // roots in the order given
     QCOMPARE(newRow, 1);
-    for (const QString &k : {u"optimizer.lr"_s, u"optimizer.name"_s, u"optimizer.betas"_s, u"model.arch"_s, u"seed"_s}) {
+    for (const QString &k : {u"optimizer.lr"_s, u"optimizer.name"_s, u"optimizer.betas"_s,
+                             u"model.arch"_s, u"seed"_s}) {
         const int col = t.findColumn(Family::Config, testutil::key(k));
         QVERIFY2(col >= 0 && t.hasValue(oldRow, col) && t.hasValue(newRow, col), qPrintable(k));
     }
     QCOMPARE(typedCell(t, newRow, Family::Config, u"optimizer.name"_s), u"string:adamw"_s);
     QCOMPARE(typedCell(t, oldRow, Family::Config, u"optimizer.name"_s), u"string:adam"_s);
     for (int c = 0; c < t.columnCount(); ++c)
-        QVERIFY2(!t.column(c).key.segments().contains(u"value"_s) && !t.column(c).key.segments().contains(u"desc"_s),
+        QVERIFY2(!t.column(c).key.segments().contains(u"value"_s) &&
+                     !t.column(c).key.segments().contains(u"desc"_s),
                  qPrintable(t.column(c).display));
 }
 
-void TestReaders::wandbSweep()
-{
+void TestReaders::wandbSweep() {
     const RunTable t = load({QFINDTESTDATA("data/wandb_sweep")}).table;
     QCOMPARE(t.rowCount(), 2);
     QCOMPARE(t.run(0).id, u"swp00001"_s);
@@ -205,8 +208,7 @@ void TestReaders::wandbSweep()
     QCOMPARE(typedCell(t, 0, Family::Metric, u"val/acc"_s), u"float:0.842"_s);
 }
 
-void TestReaders::wandbDupes()
-{
+void TestReaders::wandbDupes() {
     const LoadResult res = load({QFINDTESTDATA("data/wandb_dupes")});
     const RunTable &t = res.table;
     QCOMPARE(t.rowCount(), 2);
@@ -217,7 +219,8 @@ void TestReaders::wandbDupes()
     QVERIFY(t.run(dup).path.endsWith(u"/run-20240301_100000-dup11111"_s));
     QCOMPARE(t.run(dup).issues.size(), 1u);
     QCOMPARE(t.run(dup).issues[0].severity, Issue::Severity::Note);
-    QVERIFY2(t.run(dup).issues[0].file.endsWith(u"/wandb/latest-run"_s), qPrintable(issuesText(t.run(dup).issues)));
+    QVERIFY2(t.run(dup).issues[0].file.endsWith(u"/wandb/latest-run"_s),
+             qPrintable(issuesText(t.run(dup).issues)));
     QCOMPARE(t.run(dup).problemCount(), 0);
     QCOMPARE(t.run(dup).startMs, utcMs(2024, 3, 1, 10, 0, 0, 500));
     QCOMPARE(typedCell(t, dup, Family::Metric, u"val/acc"_s), u"float:0.77"_s);
@@ -235,8 +238,7 @@ void TestReaders::wandbDupes()
     QCOMPARE(typedCell(t, res2, Family::Config, u"optimizer.lr"_s), u"float:0.02"_s);
 }
 
-void TestReaders::wandbLegacy()
-{
+void TestReaders::wandbLegacy() {
     const RunTable t = load({QFINDTESTDATA("data/wandb_legacy")}).table;
     QCOMPARE(t.rowCount(), 2);
     int flat = -1, leg = -1;
@@ -254,12 +256,12 @@ void TestReaders::wandbLegacy()
     QCOMPARE(typedCell(t, flat, Family::Metric, u"episode_reward"_s), u"float:195.0"_s);
     QCOMPARE(typedCell(t, flat, Family::Meta, u"wandb.cli_version"_s), u"string:0.8.27"_s);
     QCOMPARE(typedCell(t, leg, Family::Config, u"optimizer.name"_s), u"string:adam"_s);
-    QCOMPARE(typedCell(t, leg, Family::Meta, u"git.commit"_s), u"string:0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"_s);
+    QCOMPARE(typedCell(t, leg, Family::Meta, u"git.commit"_s),
+             u"string:0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"_s);
     QCOMPARE(t.run(leg).startMs, utcMs(2020, 3, 1, 12, 0, 0, 0));
 }
 
-void TestReaders::wandbOffline()
-{
+void TestReaders::wandbOffline() {
     const RunTable t = load({QFINDTESTDATA("data/wandb_offline")}).table;
     QCOMPARE(t.rowCount(), 1);
     const RunInfo &run = t.run(0);
@@ -276,41 +278,44 @@ void TestReaders::wandbOffline()
     QCOMPARE(run.problemCount(), 1);
 }
 
-void TestReaders::wandbStartTimeFallbacks()
-{
+void TestReaders::wandbStartTimeFallbacks() {
     // Without metadata the start comes from `_wandb.start_time` (exact, UTC), not from the
     // folder name (seconds only, and in the local time of the machine that wrote it).
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString files = dir.filePath(u"wandb/run-20240401_100000-abc123/files/"_s);
     QVERIFY(testutil::writeFile(files + u"config.yaml"_s,
-                                "wandb_version: 1\n_wandb:\n  value:\n    start_time: 1711965600.125\nseed:\n  value: 1\n"));
+                                "wandb_version: 1\n_wandb:\n  value:\n    start_time: "
+                                "1711965600.125\nseed:\n  value: 1\n"));
     QVERIFY(testutil::writeFile(files + u"wandb-summary.json"_s, "{\"loss\": 1}"));
     const QString files2 = dir.filePath(u"wandb/run-20240401_100000-def456/files/"_s);
     QVERIFY(testutil::writeFile(files2 + u"wandb-summary.json"_s, "{\"loss\": 2}"));
     const RunTable t = load({dir.path()}).table;
     QCOMPARE(t.rowCount(), 2);
     QCOMPARE(t.run(0).startMs, qint64(1711965600125));
-    QCOMPARE(t.run(1).startMs, QDateTime::fromString(u"20240401_100000"_s, u"yyyyMMdd_HHmmss"_s).toMSecsSinceEpoch());
+    QCOMPARE(t.run(1).startMs,
+             QDateTime::fromString(u"20240401_100000"_s, u"yyyyMMdd_HHmmss"_s).toMSecsSinceEpoch());
 }
 
-void TestReaders::wandbSummaryStatus_data()
-{
+void TestReaders::wandbSummaryStatus_data() {
     QTest::addColumn<QByteArray>("summary");
     QTest::addColumn<QString>("status");
     QTest::addColumn<int>("problems");
-    QTest::newRow("complete") << QByteArray("{\"loss\": 0.5, \"_step\": 3}\n") << u"finished"_s << 0;
-    QTest::newRow("cut off while training") << QByteArray("{\"loss\": 0.5, \"_st") << u"running"_s << 1;
-    QTest::newRow("duplicate key is no cut") << QByteArray("{\"loss\": 0.5, \"loss\": 0.4}") << u"finished"_s << 1;
+    QTest::newRow("complete") << QByteArray("{\"loss\": 0.5, \"_step\": 3}\n") << u"finished"_s
+                              << 0;
+    QTest::newRow("cut off while training")
+        << QByteArray("{\"loss\": 0.5, \"_st") << u"running"_s << 1;
+    QTest::newRow("duplicate key is no cut")
+        << QByteArray("{\"loss\": 0.5, \"loss\": 0.4}") << u"finished"_s << 1;
 }
 
-void TestReaders::wandbSummaryStatus()
-{
+void TestReaders::wandbSummaryStatus() {
     QFETCH(QByteArray, summary);
     QFETCH(QString, status);
     QFETCH(int, problems);
     QTemporaryDir dir;
-    QVERIFY(testutil::writeFile(dir.filePath(u"wandb/run-20240401_100000-abc123/files/wandb-summary.json"_s), summary));
+    QVERIFY(testutil::writeFile(
+        dir.filePath(u"wandb/run-20240401_100000-abc123/files/wandb-summary.json"_s), summary));
     const RunTable t = load({dir.path()}).table;
     QCOMPARE(t.rowCount(), 1);
     QCOMPARE(statusName(t.run(0).status), status);
@@ -318,8 +323,7 @@ void TestReaders::wandbSummaryStatus()
     QVERIFY(cell(t, 0, Family::Metric, u"loss"_s).isNumber());
 }
 
-void TestReaders::generic()
-{
+void TestReaders::generic() {
     const RunTable t = load({QFINDTESTDATA("data/generic")}).table;
     QStringList ids;
     for (int r = 0; r < t.rowCount(); ++r) {
@@ -328,14 +332,18 @@ void TestReaders::generic()
         QCOMPARE(t.run(r).status, RunStatus::Finished);
         QVERIFY2(t.run(r).issues.empty(), qPrintable(issuesText(t.run(r).issues)));
     }
-    QCOMPARE(ids, (QStringList{u"exp-defaults"_s, u"exp-hparams"_s, u"exp-json"_s, u"exp-params"_s, u"exp-yaml"_s}));
+    QCOMPARE(ids, (QStringList{u"exp-defaults"_s, u"exp-hparams"_s, u"exp-json"_s, u"exp-params"_s,
+                               u"exp-yaml"_s}));
     const int y = rowOf(t, u"exp-yaml"_s);
     QCOMPARE(typedCell(t, y, Family::Config, u"epoch"_s), u"int:30"_s);
     QCOMPARE(typedCell(t, y, Family::Metric, u"epoch"_s), u"int:29"_s);
     QCOMPARE(typedCell(t, y, Family::Config, u"data.augment"_s), uR"(list:["crop", "flip"])"_s);
-    QCOMPARE(typedCell(t, rowOf(t, u"exp-json"_s), Family::Config, u"model.dropout"_s), u"float:0.0"_s);
-    QCOMPARE(typedCell(t, rowOf(t, u"exp-params"_s), Family::Config, u"train.epochs"_s), u"int:20"_s);
-    QCOMPARE(typedCell(t, rowOf(t, u"exp-hparams"_s), Family::Metric, u"eval_loss"_s), u"float:0.51"_s);
+    QCOMPARE(typedCell(t, rowOf(t, u"exp-json"_s), Family::Config, u"model.dropout"_s),
+             u"float:0.0"_s);
+    QCOMPARE(typedCell(t, rowOf(t, u"exp-params"_s), Family::Config, u"train.epochs"_s),
+             u"int:20"_s);
+    QCOMPARE(typedCell(t, rowOf(t, u"exp-hparams"_s), Family::Metric, u"eval_loss"_s),
+             u"float:0.51"_s);
     const int d = rowOf(t, u"exp-defaults"_s);
     QCOMPARE(typedCell(t, d, Family::Config, u"model.arch"_s), u"string:resnet34"_s);
     QCOMPARE(t.column(t.findColumn(Family::Config, testutil::key(u"model.arch"_s))).description,
@@ -345,11 +353,11 @@ void TestReaders::generic()
     QCOMPARE(t.findColumn(Family::Config, testutil::key(u"model.desc"_s)), -1);
 }
 
-void TestReaders::parallelLoadIsDeterministic()
-{
+void TestReaders::parallelLoadIsDeterministic() {
     QStringList roots;
-    for (const char *f : {"data/wandb_old", "data/wandb_new", "data/wandb_dupes", "data/wandb_legacy",
-                          "data/wandb_offline", "data/wandb_sweep", "data/generic", "data/malformed"})
+    for (const char *f :
+         {"data/wandb_old", "data/wandb_new", "data/wandb_dupes", "data/wandb_legacy",
+          "data/wandb_offline", "data/wandb_sweep", "data/generic", "data/malformed"})
         roots << QFINDTESTDATA(f);
     LoadOptions options;
     options.jobs = 1;

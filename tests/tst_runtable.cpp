@@ -19,8 +19,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-RunRecord record(const QString &id, std::vector<Entry> entries = {})
-{
+RunRecord record(const QString &id, std::vector<Entry> entries = {}) {
     RunRecord r;
     r.id = id;
     r.name = id;
@@ -30,19 +29,16 @@ RunRecord record(const QString &id, std::vector<Entry> entries = {})
     return r;
 }
 
-Entry cfg(const QString &k, Value v, const QString &desc = {})
-{
+Entry cfg(const QString &k, Value v, const QString &desc = {}) {
     return Entry{Family::Config, key(k), std::move(v), desc};
 }
 
-Entry met(const QString &k, Value v)
-{
+Entry met(const QString &k, Value v) {
     return Entry{Family::Metric, key(k), std::move(v), {}};
 }
 
 /// Checks every cell of a 1000-row table built by buildSparseDense().
-void checkSparseDense(const RunTable &t)
-{
+void checkSparseDense(const RunTable &t) {
     const int all = t.findColumn(Family::Config, key(u"all"_s));
     const int rare = t.findColumn(Family::Config, key(u"rare"_s));
     QVERIFY(all >= 0 && rare >= 0);
@@ -77,8 +73,7 @@ private slots:
     void memoryIsCompact();
 };
 
-void TestRunTable::runFacts()
-{
+void TestRunTable::runFacts() {
     RunTable t;
     RunRecord r = record(u"abc"_s);
     r.name = u"fancy-name-1"_s;
@@ -106,8 +101,7 @@ void TestRunTable::runFacts()
     QCOMPARE(t.run(1).startMs, -1);
 }
 
-void TestRunTable::roundTrip_data()
-{
+void TestRunTable::roundTrip_data() {
     QTest::addColumn<Value>("value");
     const QString big = u"123456789012345678901234567890"_s;
     QTest::newRow("null") << Value::null();
@@ -135,8 +129,7 @@ void TestRunTable::roundTrip_data()
     QTest::newRow("object") << Value::object(uR"({"_type": "histogram", "bins": [0, 1]})"_s);
 }
 
-void TestRunTable::roundTrip()
-{
+void TestRunTable::roundTrip() {
     QFETCH(Value, value);
     RunTable t;
     t.appendRun(record(u"before"_s));
@@ -156,18 +149,15 @@ void TestRunTable::roundTrip()
         QCOMPARE(Value::compare(got, value), 0);
         if (value.type() == Value::Type::Int && !value.isBigInteger())
             QCOMPARE(got.toInt(), value.toInt());
-        if (value.isNumber() && !value.isNaN())
-            QCOMPARE(got.toDouble(), value.toDouble());
+        if (value.isNumber() && !value.isNaN()) QCOMPARE(got.toDouble(), value.toDouble());
     };
     check();
-    if (QTest::currentTestFailed())
-        return;
+    if (QTest::currentTestFailed()) return;
     t.squeeze();
     check();
 }
 
-void TestRunTable::missingValuesMakeNoColumn()
-{
+void TestRunTable::missingValuesMakeNoColumn() {
     RunTable t;
     t.appendRun(record(u"r"_s, {cfg(u"gone"_s, Value::missing()), cfg(u"here"_s, Value::null())}));
     QCOMPARE(t.columnCount(), 1);
@@ -175,12 +165,13 @@ void TestRunTable::missingValuesMakeNoColumn()
     QCOMPARE(t.findColumn(Family::Config, key(u"gone"_s)), -1);
 }
 
-void TestRunTable::stringsAreInterned()
-{
+void TestRunTable::stringsAreInterned() {
     RunTable t;
     const QString longText = QString(u'x').repeated(1000);
     for (int i = 0; i < 100; ++i)
-        t.appendRun(record(u"r%1"_s.arg(i), {cfg(u"s"_s, Value::string(QString(longText.constData(), longText.size())))}));
+        t.appendRun(
+            record(u"r%1"_s.arg(i),
+                   {cfg(u"s"_s, Value::string(QString(longText.constData(), longText.size())))}));
     t.squeeze();
     // One stored copy: every cell hands out the same shared buffer, and 100 copies of a
     // 2 KB string would cost 200 KB.
@@ -190,8 +181,7 @@ void TestRunTable::stringsAreInterned()
     QVERIFY2(t.memoryBytes() < 100 * 1000, qPrintable(QString::number(t.memoryBytes())));
 }
 
-void TestRunTable::sparseAndDenseAgree()
-{
+void TestRunTable::sparseAndDenseAgree() {
     RunTable t;
     for (int r = 0; r < 1000; ++r) {
         std::vector<Entry> entries{cfg(u"all"_s, Value::integer(r))};
@@ -200,22 +190,21 @@ void TestRunTable::sparseAndDenseAgree()
         t.appendRun(record(u"r%1"_s.arg(r), std::move(entries)));
     }
     checkSparseDense(t); // before squeeze: every column sparse
-    if (QTest::currentTestFailed())
-        return;
+    if (QTest::currentTestFailed()) return;
     const std::size_t before = t.memoryBytes();
     t.squeeze(); // `all` becomes dense, `rare` stays sparse
     checkSparseDense(t);
     QVERIFY2(t.memoryBytes() <= before, qPrintable(u"%1 > %2"_s.arg(t.memoryBytes()).arg(before)));
 }
 
-void TestRunTable::appendAfterSqueeze()
-{
+void TestRunTable::appendAfterSqueeze() {
     RunTable t;
     for (int r = 0; r < 10; ++r)
         t.appendRun(record(u"r%1"_s.arg(r), {cfg(u"dense"_s, Value::integer(r))}));
     t.squeeze();
     t.appendRun(record(u"gap"_s, {cfg(u"other"_s, Value::integer(1))}));
-    t.appendRun(record(u"late"_s, {cfg(u"dense"_s, Value::integer(42)), cfg(u"other"_s, Value::integer(2))}));
+    t.appendRun(record(u"late"_s,
+                       {cfg(u"dense"_s, Value::integer(42)), cfg(u"other"_s, Value::integer(2))}));
     const int dense = t.findColumn(Family::Config, key(u"dense"_s));
     const int other = t.findColumn(Family::Config, key(u"other"_s));
     QCOMPARE(t.value(9, dense), Value::integer(9));
@@ -231,8 +220,7 @@ void TestRunTable::appendAfterSqueeze()
     QCOMPARE(t.valueCount(other), 2);
 }
 
-void TestRunTable::laterDuplicateEntryWins()
-{
+void TestRunTable::laterDuplicateEntryWins() {
     RunTable t;
     t.appendRun(record(u"r"_s, {cfg(u"lr"_s, Value::real(0.1)), cfg(u"lr"_s, Value::real(0.2))}));
     QCOMPARE(t.columnCount(), 1);
@@ -240,11 +228,11 @@ void TestRunTable::laterDuplicateEntryWins()
     QCOMPARE(t.value(0, 0), Value::real(0.2));
 }
 
-void TestRunTable::findColumn()
-{
+void TestRunTable::findColumn() {
     RunTable t;
-    t.appendRun(record(u"r"_s, {cfg(u"optimizer.lr"_s, Value::real(0.1)), cfg(u"seed"_s, Value::integer(1)),
-                               met(u"val/acc"_s, Value::real(0.9))}));
+    t.appendRun(
+        record(u"r"_s, {cfg(u"optimizer.lr"_s, Value::real(0.1)), cfg(u"seed"_s, Value::integer(1)),
+                        met(u"val/acc"_s, Value::real(0.9))}));
     // Columns in load order, with their display cached.
     QCOMPARE(t.columnCount(), 3);
     QCOMPARE(t.column(0).display, u"optimizer.lr"_s);
@@ -259,10 +247,10 @@ void TestRunTable::findColumn()
     QCOMPARE(t.findColumn(Family::Meta, key(u"nothing"_s)), -1);
 }
 
-void TestRunTable::sameKeyInTwoFamilies()
-{
+void TestRunTable::sameKeyInTwoFamilies() {
     RunTable t;
-    t.appendRun(record(u"r"_s, {cfg(u"epoch"_s, Value::integer(30)), met(u"epoch"_s, Value::integer(29))}));
+    t.appendRun(
+        record(u"r"_s, {cfg(u"epoch"_s, Value::integer(30)), met(u"epoch"_s, Value::integer(29))}));
     QCOMPARE(t.columnCount(), 2);
     const int c = t.findColumn(Family::Config, key(u"epoch"_s));
     const int m = t.findColumn(Family::Metric, key(u"epoch"_s));
@@ -271,19 +259,18 @@ void TestRunTable::sameKeyInTwoFamilies()
     QCOMPARE(t.value(0, m), Value::integer(29));
 }
 
-void TestRunTable::dottedSegmentIsItsOwnColumn()
-{
+void TestRunTable::dottedSegmentIsItsOwnColumn() {
     RunTable t;
-    t.appendRun(record(u"r"_s, {Entry{Family::Config, Key({u"a.b"_s}), Value::integer(1), {}},
-                               Entry{Family::Config, Key({u"a"_s, u"b"_s}), Value::integer(2), {}}}));
+    t.appendRun(
+        record(u"r"_s, {Entry{Family::Config, Key({u"a.b"_s}), Value::integer(1), {}},
+                        Entry{Family::Config, Key({u"a"_s, u"b"_s}), Value::integer(2), {}}}));
     QCOMPARE(t.columnCount(), 2);
     QCOMPARE(t.value(0, t.findColumn(Family::Config, Key({u"a.b"_s}))), Value::integer(1));
     QCOMPARE(t.value(0, t.findColumn(Family::Config, Key({u"a"_s, u"b"_s}))), Value::integer(2));
     QVERIFY(t.column(0).display != t.column(1).display);
 }
 
-void TestRunTable::descriptionFromFirstRunThatHasOne()
-{
+void TestRunTable::descriptionFromFirstRunThatHasOne() {
     RunTable t;
     t.appendRun(record(u"a"_s, {cfg(u"lr"_s, Value::real(0.1))}));
     t.appendRun(record(u"b"_s, {cfg(u"lr"_s, Value::real(0.2), u"Peak learning rate"_s)}));
@@ -291,8 +278,7 @@ void TestRunTable::descriptionFromFirstRunThatHasOne()
     QCOMPARE(t.column(0).description, u"Peak learning rate"_s);
 }
 
-void TestRunTable::memoryIsCompact()
-{
+void TestRunTable::memoryIsCompact() {
     // 1000 runs x 30 values: 10 ints, 10 reals, 10 strings from a small vocabulary.
     const QStringList vocab = {u"adam"_s, u"sgd"_s, u"adamw"_s, u"resnet18"_s, u"vit_tiny"_s};
     RunTable t;
@@ -301,7 +287,8 @@ void TestRunTable::memoryIsCompact()
         for (int k = 0; k < 10; ++k) {
             entries.push_back(cfg(u"int%1"_s.arg(k), Value::integer(r * k)));
             entries.push_back(met(u"real%1"_s.arg(k), Value::real(r / (k + 1.0))));
-            entries.push_back(cfg(u"group.str%1"_s.arg(k), Value::string(vocab[(r + k) % vocab.size()])));
+            entries.push_back(
+                cfg(u"group.str%1"_s.arg(k), Value::string(vocab[(r + k) % vocab.size()])));
         }
         t.appendRun(record(u"run-%1"_s.arg(r, 5, 10, QChar(u'0')), std::move(entries)));
     }
@@ -310,7 +297,8 @@ void TestRunTable::memoryIsCompact()
     const std::size_t bytes = t.memoryBytes();
     QVERIFY2(bytes >= 1000 * 30 * 16, qPrintable(QString::number(bytes))); // at least the cells
     QVERIFY2(bytes < 1000 * 4096, qPrintable(u"%1 bytes per run"_s.arg(bytes / 1000)));
-    QCOMPARE(t.value(999, t.findColumn(Family::Config, key(u"group.str3"_s))), Value::string(vocab[(999 + 3) % 5]));
+    QCOMPARE(t.value(999, t.findColumn(Family::Config, key(u"group.str3"_s))),
+             Value::string(vocab[(999 + 3) % 5]));
 }
 
 QTEST_GUILESS_MAIN(TestRunTable)

@@ -26,8 +26,7 @@ private slots:
     void emptyFile();
 };
 
-void TestTextFile::invalidUtf8()
-{
+void TestTextFile::invalidUtf8() {
     const QString path = QFINDTESTDATA("data/malformed/invalid-utf8/config.yaml");
     QVERIFY(!path.isEmpty());
     RunRecord run;
@@ -42,13 +41,13 @@ void TestTextFile::invalidUtf8()
     Doc doc;
     QVERIFY(parseYaml(*bytes, doc, run, path));
     Flattener().flatten(doc, doc.root, Key(), Family::Config, {}, run, path);
-    QCOMPARE(testutil::entriesText(run),
-             u"config model=string:resnet18\nconfig comment=string:caf\uFFFD( au lait \uFFFD end\nconfig seed=int:5"_s);
+    QCOMPARE(
+        testutil::entriesText(run),
+        u"config model=string:resnet18\nconfig comment=string:caf\uFFFD( au lait \uFFFD end\nconfig seed=int:5"_s);
     QCOMPARE(run.issues.size(), 1u);
 }
 
-void TestTextFile::firstInvalidUtf8_data()
-{
+void TestTextFile::firstInvalidUtf8_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<int>("offset");
     QTest::newRow("ascii") << QByteArray("a: 1\n") << -1;
@@ -61,15 +60,13 @@ void TestTextFile::firstInvalidUtf8_data()
     QTest::newRow("beyond U+10FFFF") << QByteArray("\xF4\x90\x80\x80") << 0;
 }
 
-void TestTextFile::firstInvalidUtf8()
-{
+void TestTextFile::firstInvalidUtf8() {
     QFETCH(QByteArray, bytes);
     QFETCH(int, offset);
     QCOMPARE(runlens::firstInvalidUtf8(bytes), qsizetype(offset));
 }
 
-void TestTextFile::nulByte()
-{
+void TestTextFile::nulByte() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(u"config.yaml"_s);
@@ -83,8 +80,7 @@ void TestTextFile::nulByte()
     QVERIFY2(run.issues[0].message.contains(u"binary"_s), qPrintable(run.issues[0].message));
 }
 
-void TestTextFile::trailingNulPadding()
-{
+void TestTextFile::trailingNulPadding() {
     // A file cut short by a crash is often padded with NULs: the text before them is kept.
     QTemporaryDir dir;
     const QString path = dir.filePath(u"metrics.json"_s);
@@ -97,8 +93,7 @@ void TestTextFile::trailingNulPadding()
     QCOMPARE(run.issues[0].severity, Issue::Severity::Warning);
 }
 
-void TestTextFile::sizeCapBeforeReading()
-{
+void TestTextFile::sizeCapBeforeReading() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(u"config.yaml"_s);
@@ -114,7 +109,8 @@ void TestTextFile::sizeCapBeforeReading()
     QCOMPARE(run.issues.size(), 1u);
     QCOMPARE(run.issues[0].severity, Issue::Severity::Error);
     // The size measured before opening (60.0 MB) proves the file was refused unread.
-    QVERIFY2(run.issues[0].message.contains(u"too large (60.0 MB"_s), qPrintable(run.issues[0].message));
+    QVERIFY2(run.issues[0].message.contains(u"too large (60.0 MB"_s),
+             qPrintable(run.issues[0].message));
 
     RunRecord viaLoad;
     Doc doc;
@@ -123,8 +119,7 @@ void TestTextFile::sizeCapBeforeReading()
     QVERIFY(findIssue(viaLoad.issues, u"too large"_s));
 }
 
-void TestTextFile::emptyFile()
-{
+void TestTextFile::emptyFile() {
     QTemporaryDir dir;
     const QString path = dir.filePath(u"config.yaml"_s);
     QVERIFY(testutil::writeFile(path, QByteArray()));

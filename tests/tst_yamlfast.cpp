@@ -30,26 +30,21 @@ struct Outcome {
     QString json, tree, arena, issues;
 };
 
-QString kindName(DocNode::Kind k)
-{
+QString kindName(DocNode::Kind k) {
     return k == DocNode::Kind::Map ? u"map"_s : k == DocNode::Kind::Seq ? u"seq"_s : u"scalar"_s;
 }
 
-QString scalarText(const Value &v)
-{
+QString scalarText(const Value &v) {
     return v.typeName() + u':' + v.displayText();
 }
 
 /// Every node reachable from `n` in tree order as `kind line:col`, keys and scalars included.
-void dumpTree(const Doc &doc, int n, int depth, QString &out, int &budget)
-{
-    if (--budget < 0)
-        return;
+void dumpTree(const Doc &doc, int n, int depth, QString &out, int &budget) {
+    if (--budget < 0) return;
     const DocNode &node = doc.node(n);
-    out += QString(depth * 2, u' ') + kindName(node.kind) + u' ' + QString::number(node.line) + u':'
-         + QString::number(node.column);
-    if (node.kind == DocNode::Kind::Scalar)
-        out += u' ' + scalarText(node.value);
+    out += QString(depth * 2, u' ') + kindName(node.kind) + u' ' + QString::number(node.line) +
+           u':' + QString::number(node.column);
+    if (node.kind == DocNode::Kind::Scalar) out += u' ' + scalarText(node.value);
     out += u'\n';
     for (const auto &[key, child] : node.members) {
         out += QString(depth * 2 + 2, u' ') + u"key "_s + key + u'\n';
@@ -60,12 +55,15 @@ void dumpTree(const Doc &doc, int n, int depth, QString &out, int &budget)
 }
 
 /// The whole arena in order, orphaned key nodes and replaced duplicates included.
-QString dumpArena(const Doc &doc)
-{
+QString dumpArena(const Doc &doc) {
     QString out;
     for (std::size_t i = 0; i < doc.nodes.size(); ++i) {
         const DocNode &n = doc.nodes[i];
-        out += u"%1 %2 %3:%4 %5"_s.arg(i).arg(kindName(n.kind)).arg(n.line).arg(n.column).arg(scalarText(n.value));
+        out += u"%1 %2 %3:%4 %5"_s.arg(i)
+                   .arg(kindName(n.kind))
+                   .arg(n.line)
+                   .arg(n.column)
+                   .arg(scalarText(n.value));
         for (const auto &[key, child] : n.members)
             out += u" [%1]=%2"_s.arg(key).arg(child);
         for (int child : n.items)
@@ -75,15 +73,14 @@ QString dumpArena(const Doc &doc)
     return out;
 }
 
-Outcome parse(const QByteArray &bytes, Path path, const ParseLimits &limits = {})
-{
+Outcome parse(const QByteArray &bytes, Path path, const ParseLimits &limits = {}) {
     Doc doc;
     RunRecord run;
     run.addIssue(Issue::Severity::Note, u"earlier"_s, 1, 1, u"an issue from before"_s);
     Outcome o;
     o.ok = path == Path::Fast     ? parseYamlFast(bytes, doc, run, kFile, limits)
-         : path == Path::Events ? parseYamlEvents(bytes, doc, run, kFile, limits)
-                                : parseYaml(bytes, doc, run, kFile, limits);
+           : path == Path::Events ? parseYamlEvents(bytes, doc, run, kFile, limits)
+                                  : parseYaml(bytes, doc, run, kFile, limits);
     o.empty = doc.isEmpty() && doc.nodes.empty();
     if (!doc.isEmpty()) {
         Flattener().toJson(doc, doc.root, o.json);
@@ -98,16 +95,14 @@ Outcome parse(const QByteArray &bytes, Path path, const ParseLimits &limits = {}
 
 /// Empty when the fast path agrees with yaml-cpp on `bytes` (or declines cleanly), else what
 /// differs. `accepted` tells whether the fast path took the input.
-QString difference(const QByteArray &bytes, const ParseLimits &limits, bool *accepted = nullptr)
-{
+QString difference(const QByteArray &bytes, const ParseLimits &limits, bool *accepted = nullptr) {
     const Outcome slow = parse(bytes, Path::Events, limits);
     const Outcome fast = parse(bytes, Path::Fast, limits);
     const Outcome both = parse(bytes, Path::Default, limits);
-    if (accepted)
-        *accepted = fast.ok;
+    if (accepted) *accepted = fast.ok;
     if (both.ok != slow.ok || both.arena != slow.arena || both.issues != slow.issues)
-        return u"parseYaml differs from the event path:\n"_s + both.arena + both.issues + u"---\n"_s + slow.arena
-             + slow.issues;
+        return u"parseYaml differs from the event path:\n"_s + both.arena + both.issues +
+               u"---\n"_s + slow.arena + slow.issues;
     if (!fast.ok) {
         if (!fast.empty || fast.issues != u"note earlier:1:1: an issue from before\n"_s)
             return u"a declined parse left something behind:\n"_s + fast.arena + fast.issues;
@@ -116,25 +111,23 @@ QString difference(const QByteArray &bytes, const ParseLimits &limits, bool *acc
     const auto diff = [](const QString &what, const QString &f, const QString &s) {
         return f == s ? QString() : u"%1 differs\nfast:\n%2\nyaml-cpp:\n%3"_s.arg(what, f, s);
     };
-    if (!slow.ok)
-        return u"fast path accepted what yaml-cpp rejects:\n"_s + slow.issues;
-    for (const QString &d : {diff(u"json"_s, fast.json, slow.json), diff(u"tree"_s, fast.tree, slow.tree),
-                             diff(u"arena"_s, fast.arena, slow.arena), diff(u"issues"_s, fast.issues, slow.issues)})
-        if (!d.isEmpty())
-            return d;
+    if (!slow.ok) return u"fast path accepted what yaml-cpp rejects:\n"_s + slow.issues;
+    for (const QString &d :
+         {diff(u"json"_s, fast.json, slow.json), diff(u"tree"_s, fast.tree, slow.tree),
+          diff(u"arena"_s, fast.arena, slow.arena), diff(u"issues"_s, fast.issues, slow.issues)})
+        if (!d.isEmpty()) return d;
     return {};
 }
 
-QByteArray readAll(const QString &path)
-{
+QByteArray readAll(const QString &path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-QStringList yamlFiles(const QString &dir)
-{
+QStringList yamlFiles(const QString &dir) {
     QStringList files;
-    QDirIterator it(dir, {u"*.yaml"_s, u"*.yml"_s}, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    QDirIterator it(dir, {u"*.yaml"_s, u"*.yml"_s}, QDir::Files | QDir::Hidden,
+                    QDirIterator::Subdirectories);
     while (it.hasNext())
         files << it.next();
     files.sort();
@@ -143,25 +136,22 @@ QStringList yamlFiles(const QString &dir)
 
 /// A config W&B wrote: `config.yaml` (run or legacy) or a sweep's `config-<id>.yaml` below a
 /// `wandb` folder.
-bool isWandbConfig(const QString &path)
-{
+bool isWandbConfig(const QString &path) {
     const QString name = QFileInfo(path).fileName();
-    return path.contains(u"/wandb/"_s) && (name == u"config.yaml"_s || name.startsWith(u"config-"_s));
+    return path.contains(u"/wandb/"_s) &&
+           (name == u"config.yaml"_s || name.startsWith(u"config-"_s));
 }
 
-QString corpusDir()
-{
+QString corpusDir() {
     return QStringLiteral(RUNLENS_CORPUS);
 }
 
-QString benchDir()
-{
+QString benchDir() {
     const QString env = qEnvironmentVariable("RUNLENS_BENCH_RUNS");
     return env.isEmpty() ? u"/tmp/runlens-bench/runs-1000"_s : env;
 }
 
-QByteArray nested(int depth)
-{
+QByteArray nested(int depth) {
     QByteArray y;
     for (int i = 0; i < depth; ++i)
         y += QByteArray(i * 2, ' ') + "k" + QByteArray::number(i) + ":\n";
@@ -173,10 +163,10 @@ QByteArray nested(int depth)
 /// whose first entries are in the subset. The fuzz test mutates some of these further.
 class Generator {
 public:
-    explicit Generator(QRandomGenerator &rng) : m_rng(rng) {}
+    explicit Generator(QRandomGenerator &rng)
+        : m_rng(rng) {}
 
-    QByteArray document()
-    {
+    QByteArray document() {
         m_tame = pick(2) == 0;
         m_step = pick(3) == 0 ? 4 : 2;
         m_indentItems = pick(2) == 0;
@@ -186,45 +176,43 @@ public:
             seq(y, 0, 0);
         else
             map(y, 0, 0);
-        if (pick(3) == 0)
-            y.chop(pick(4));
+        if (pick(3) == 0) y.chop(pick(4));
         return y;
     }
 
 private:
     int pick(int n) { return m_rng.bounded(n); }
-    const QByteArray &from(const QList<QByteArray> &pool, int tameCount)
-    {
+    const QByteArray &from(const QList<QByteArray> &pool, int tameCount) {
         return pool[pick(m_tame ? tameCount : int(pool.size()))];
     }
-    QByteArray scalar()
-    {
+    QByteArray scalar() {
         static const QList<QByteArray> values = {
-            "1", "x", "'q'", "\"d\\n\"", "[1, b]", "[]", "{}", "~", "x # c", "''", "-1", "[a, [b, 'c']]", "a,b",
-            "1e-5", "\"\\u00e9\"", "[ ]", "0.001", "true", "a b", "http://x/y", "'it''s'", "{a: 1}", "&a x", "*a",
-            "!t x", "|", ">", "-", "- x", "a: b", "\"x\" y", "\"open", "'open", "[1, 2", "[a,]", "x:", "\"t\\tx\"", "[-]"};
+            "1",         "x",          "'q'",         "\"d\\n\"", "[1, b]", "[]",
+            "{}",        "~",          "x # c",       "''",       "-1",     "[a, [b, 'c']]",
+            "a,b",       "1e-5",       "\"\\u00e9\"", "[ ]",      "0.001",  "true",
+            "a b",       "http://x/y", "'it''s'",     "{a: 1}",   "&a x",   "*a",
+            "!t x",      "|",          ">",           "-",        "- x",    "a: b",
+            "\"x\" y",   "\"open",     "'open",       "[1, 2",    "[a,]",   "x:",
+            "\"t\\tx\"", "[-]"};
         QByteArray v = from(values, 21);
-        if (pick(8) == 0)
-            v += pick(2) ? " # note" : "  ";
+        if (pick(8) == 0) v += pick(2) ? " # note" : "  ";
         return v;
     }
-    QByteArray key()
-    {
-        static const QList<QByteArray> keys = {"a", "b", "\"1\"", "'x y'", "~", "null", "-x", "a b", "\xc3\xa9",
-                                               "1.5", "'it''s'", "\"\"", "lr", "k#x", "\"a\\\"b\"", "[k]", "a:b",
-                                               "?x", "k ", "&k a", "!k a"};
+    QByteArray key() {
+        static const QList<QByteArray> keys = {
+            "a",          "b",        "\"1\"", "'x y'",   "~",    "null", "-x",
+            "a b",        "\xc3\xa9", "1.5",   "'it''s'", "\"\"", "lr",   "k#x",
+            "\"a\\\"b\"", "[k]",      "a:b",   "?x",      "k ",   "&k a", "!k a"};
         return from(keys, 13);
     }
-    void line(QByteArray &y, int indent, const QByteArray &text)
-    {
+    void line(QByteArray &y, int indent, const QByteArray &text) {
         y += QByteArray(indent + (!m_tame && pick(20) == 0 ? 1 : 0), ' ') + text + m_eol;
-        if (pick(12) == 0)
-            y += QByteArray(pick(6), ' ') + (pick(2) ? "# comment" : "") + m_eol;
+        if (pick(12) == 0) y += QByteArray(pick(6), ' ') + (pick(2) ? "# comment" : "") + m_eol;
     }
     /// A value after `head` (`key:` or `-`), written at `indent`, whose key or dash is at
     /// column `col`: inline, or on the lines below.
-    void value(QByteArray &y, const QByteArray &head, int indent, int col, int depth, bool mapValue)
-    {
+    void value(QByteArray &y, const QByteArray &head, int indent, int col, int depth,
+               bool mapValue) {
         const int kind = depth > 5 ? 0 : pick(7);
         if (kind <= 2) {
             line(y, indent, head + ' ' + scalar());
@@ -243,13 +231,11 @@ private:
         }
     }
     QByteArray keyHead() { return key() + (!m_tame && pick(15) == 0 ? "" : ":"); }
-    void map(QByteArray &y, int indent, int depth)
-    {
+    void map(QByteArray &y, int indent, int depth) {
         for (int n = 1 + pick(5); n > 0; --n)
             value(y, keyHead(), indent, indent, depth, true);
     }
-    void seq(QByteArray &y, int indent, int depth)
-    {
+    void seq(QByteArray &y, int indent, int depth) {
         for (int n = 1 + pick(4); n > 0; --n) {
             const QByteArray dash = pick(5) == 0 ? "-   " : "- ";
             if (depth < 5 && pick(6) == 0) { // a list in a list, PyYAML style: `- - x`
@@ -289,8 +275,7 @@ private slots:
     void timing();
 };
 
-void TestYamlFast::differential_data()
-{
+void TestYamlFast::differential_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<int>("expect");
     const auto accept = [](const char *name, const QByteArray &y) {
@@ -300,17 +285,23 @@ void TestYamlFast::differential_data()
         QTest::newRow(name) << y << int(Expect::Decline);
     };
 
-    accept("plain map", "a: 1\nb: two\nc: 3.5\nd: true\ne: 1e-05\nf: +5\ng: 0x1f\nh: yes\ni: 2024-01-01\n");
-    accept("plain oddities", "a: http://x.y/z?q=1&r\nb: a,b\nc: x[0]{1}\nd: -inf\ne: .nan\nf: v#x\ng: -x\n"
-                             "h: a \"q\" 'r'\ni: 50%\nj: <<\nk: a:b\n");
-    accept("key text", "my key: my value\na[0]: 1\nit's: 2\n-x: 3\nb.c: 4\n1: int key\n1.0: float key\n");
+    accept("plain map",
+           "a: 1\nb: two\nc: 3.5\nd: true\ne: 1e-05\nf: +5\ng: 0x1f\nh: yes\ni: 2024-01-01\n");
+    accept("plain oddities",
+           "a: http://x.y/z?q=1&r\nb: a,b\nc: x[0]{1}\nd: -inf\ne: .nan\nf: v#x\ng: -x\n"
+           "h: a \"q\" 'r'\ni: 50%\nj: <<\nk: a:b\n");
+    accept("key text",
+           "my key: my value\na[0]: 1\nit's: 2\n-x: 3\nb.c: 4\n1: int key\n1.0: float key\n");
     accept("null keys", "~: 1\nnull: 2\nNull: 3\nx: NULL\n");
     accept("quoted keys", "\"1\": a\n'2': b\n\"x y\": c\n'': empty\n\"a\\\"b\": d\n");
-    accept("single quote escape", "a: 'it''s'\nb: ''\nc: '''x'''\nd: 'a \\n b'\ne: ' # not a comment'\n");
-    accept("double quote escapes", "a: \"x\\\"y\\\\z\\n\\t\\r\\/\\u00e9\\u20ac\\u0041\"\nb: \"\"\nc: \"#x\"\n");
+    accept("single quote escape",
+           "a: 'it''s'\nb: ''\nc: '''x'''\nd: 'a \\n b'\ne: ' # not a comment'\n");
+    accept("double quote escapes",
+           "a: \"x\\\"y\\\\z\\n\\t\\r\\/\\u00e9\\u20ac\\u0041\"\nb: \"\"\nc: \"#x\"\n");
     accept("nul escapes", "a: \"x\\0y\"\nb: \"\\u0000\"\n");
-    accept("comments", "# head\n\na: 1 # c\nb: 'x' # c\nc: [1, 2] # c\nd: \"y\"   # c\n  # indented comment\n"
-                       "e: {} # c\n# tail\n");
+    accept("comments",
+           "# head\n\na: 1 # c\nb: 'x' # c\nc: [1, 2] # c\nd: \"y\"   # c\n  # indented comment\n"
+           "e: {} # c\n# tail\n");
     accept("empty values", "a:\nb: ~\nc: null\nd: # c\ne:\n");
     accept("empty value at eof", "a: 1\nb:");
     accept("empty value then blank lines", "a: 1\nb:\n\n\n");
@@ -325,12 +316,14 @@ void TestYamlFast::differential_data()
     accept("indented sequence", "a:\n  - 1\n  - x\n  - 'q'\nb: 2\n");
     accept("unindented sequence", "a:\n- 1\n- x\nb: 2\nc:\n- 3\n");
     accept("sequence of maps", "a:\n- k: 1\n  l: 2\n- k: 3\n-   m: 4\n    n: [5]\n");
-    accept("sequence of maps (yaml.v3)", "a:\n    - k: 1\n      l: [x]\n    - \"k\": 3\n      \"6\":\n        - 3\n");
+    accept("sequence of maps (yaml.v3)",
+           "a:\n    - k: 1\n      l: [x]\n    - \"k\": 3\n      \"6\":\n        - 3\n");
     accept("map item values", "- a:\n  - 1\n  b: 2\n- c:\n    d: 3\n- e:\n- f\n");
     accept("nested sequence below dash", "-\n  - 1\n- 2\n-\n  a: 1\n");
     accept("null items", "- \n-\n- 1\n- # c\n-");
     accept("empty flow", "a: []\nb: {}\nc: [[], {}]\nd: [ ]\n");
-    accept("flow sequence", "a: [a, 'b c', \"d\", 1.5, [1, [2]], -3, x y, true, ~, null]\nb: [ 1 ,2 ]\n");
+    accept("flow sequence",
+           "a: [a, 'b c', \"d\", 1.5, [1, [2]], -3, x y, true, ~, null]\nb: [ 1 ,2 ]\n");
     accept("duplicate keys", "a: 1\nb: 2\na: 3\nb:\n  c: 1\nb: [x]\n");
     accept("duplicate nested keys", "x:\n  - y: 1\n    y: 2\n  - z:\n      w: 1\n      w: 2\n");
     accept("duplicate keys by text", "\"1\": a\n1: b\n~: c\nnull: d\n");
@@ -338,24 +331,29 @@ void TestYamlFast::differential_data()
     accept("windows line endings", "a: 1\r\nb:\r\n  - x\r\n  - 'y' # c\r\nc: \"z\"\r\nd:\r\n");
     accept("document start", "---\na: 1\n");
     accept("comment before document start", "# c\n\n---\na: 1\n");
-    accept("values on the next line", "a:\n  /a/long/path\nb:\n    'quoted'\nc:\n  [1, 2] # c\n-x:\n  {}\n");
+    accept("values on the next line",
+           "a:\n  /a/long/path\nb:\n    'quoted'\nc:\n  [1, 2] # c\n-x:\n  {}\n");
     accept("items on the next line", "-\n  /a/long/path\n-\n  \"q\"\n");
     accept("empty mapping document", "{}\n");
     accept("empty sequence document", "# c\n[]\n");
     accept("flow sequence document", "[1, [a], 'b']");
     accept("scalar documents", "--- \n42 # c\n");
-    accept("nested lists (PyYAML)", "a:\n- - 1\n  - 2\n- - - x\n    - y\n  - z\n- -\n  - w\n- - k: 1\n    l: 2\n");
+    accept("nested lists (PyYAML)",
+           "a:\n- - 1\n  - 2\n- - - x\n    - y\n  - z\n- -\n  - w\n- - k: 1\n    l: 2\n");
     decline("nested list item indented oddly", "- - 1\n   - 2\n");
     accept("root sequence", "- a\n- b\n");
     accept("indented root", "  a: 1\n  b:\n    - 2\n");
     accept("trailing spaces", "a: 1   \nb:   \n  - x  \nc: 'q'  \n");
     accept("deep but within limits", nested(40));
-    accept("wandb old", "wandb_version: 1\n\n_wandb:\n  desc: null\n  value:\n    cli_version: 0.17.0\n    t:\n"
-                        "      1:\n      - 1\n      - 55\n      4: 3.8.0\n    m:\n    - 1: trainer/global_step\n"
-                        "      6:\n      - 3\nlr:\n  desc: learning rate\n  value: 0.001\n");
-    accept("wandb new", "_wandb:\n    value:\n        cli_version: 0.19.1\n        m: []\n        t:\n"
-                        "            \"1\":\n                - 1\n                - 41\n            \"4\": 3.11.7\n"
-                        "compile:\n    value: true\n");
+    accept("wandb old",
+           "wandb_version: 1\n\n_wandb:\n  desc: null\n  value:\n    cli_version: 0.17.0\n    t:\n"
+           "      1:\n      - 1\n      - 55\n      4: 3.8.0\n    m:\n    - 1: trainer/global_step\n"
+           "      6:\n      - 3\nlr:\n  desc: learning rate\n  value: 0.001\n");
+    accept(
+        "wandb new",
+        "_wandb:\n    value:\n        cli_version: 0.19.1\n        m: []\n        t:\n"
+        "            \"1\":\n                - 1\n                - 41\n            \"4\": 3.11.7\n"
+        "compile:\n    value: true\n");
 
     decline("anchor and alias", "a: &x 1\nb: *x\n");
     decline("tag", "a: !!str 1\n");
@@ -386,7 +384,8 @@ void TestYamlFast::differential_data()
     decline("empty", "");
     decline("comments only", "# only a comment\n\n");
     decline("document start only", "---\n");
-    decline("byte order mark", "\xEF\xBB\xBF" "a: 1\n");
+    decline("byte order mark", "\xEF\xBB\xBF"
+                               "a: 1\n");
     decline("invalid utf-8", "a: \xff\xfe\n");
     decline("lone carriage return", "a: 1\rb: 2\n");
     decline("nul byte", QByteArray("a: 1\0b\n", 7));
@@ -413,21 +412,17 @@ void TestYamlFast::differential_data()
             << readAll(f) << int(isWandbConfig(f) ? Expect::Accept : Expect::Either);
 }
 
-void TestYamlFast::differential()
-{
+void TestYamlFast::differential() {
     QFETCH(QByteArray, bytes);
     QFETCH(int, expect);
     bool accepted = false;
     const QString diff = difference(bytes, {}, &accepted);
     QVERIFY2(diff.isEmpty(), qPrintable(diff));
-    if (expect == int(Expect::Accept))
-        QVERIFY2(accepted, "the fast path declined");
-    if (expect == int(Expect::Decline))
-        QVERIFY2(!accepted, "the fast path accepted");
+    if (expect == int(Expect::Accept)) QVERIFY2(accepted, "the fast path declined");
+    if (expect == int(Expect::Decline)) QVERIFY2(!accepted, "the fast path accepted");
 }
 
-void TestYamlFast::limits_data()
-{
+void TestYamlFast::limits_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<int>("maxDepth");
     QTest::addColumn<int>("maxNodes");
@@ -440,8 +435,7 @@ void TestYamlFast::limits_data()
     QTest::newRow("no nodes") << QByteArray("a: 1\n") << 64 << 0 << false;
 }
 
-void TestYamlFast::limits()
-{
+void TestYamlFast::limits() {
     QFETCH(QByteArray, bytes);
     QFETCH(int, maxDepth);
     QFETCH(int, maxNodes);
@@ -455,11 +449,9 @@ void TestYamlFast::limits()
     QCOMPARE(ok, accepted);
 }
 
-void TestYamlFast::acceptance()
-{
+void TestYamlFast::acceptance() {
     const QStringList files = yamlFiles(corpusDir());
-    if (files.isEmpty())
-        QSKIP("corpus absent");
+    if (files.isEmpty()) QSKIP("corpus absent");
     int accepted = 0, wandb = 0, wandbAccepted = 0;
     QStringList declined;
     for (const QString &f : files) {
@@ -471,8 +463,7 @@ void TestYamlFast::acceptance()
             ++wandb;
             wandbAccepted += ok ? 1 : 0;
         }
-        if (!ok)
-            declined << QDir(corpusDir()).relativeFilePath(f);
+        if (!ok) declined << QDir(corpusDir()).relativeFilePath(f);
     }
     qInfo("fast path accepts %d of %lld corpus YAML files (%.1f%%); W&B configs %d of %d", accepted,
           qlonglong(files.size()), 100.0 * accepted / double(files.size()), wandbAccepted, wandb);
@@ -481,19 +472,19 @@ void TestYamlFast::acceptance()
     QCOMPARE(wandbAccepted, wandb);
 }
 
-void TestYamlFast::fuzz()
-{
-    // Random mutations of the repository's and the corpus's files and an inline case; yaml-cpp is the oracle.
-    // RUNLENS_FUZZ_SECONDS runs longer (a few seconds by default, with a fixed seed).
+void TestYamlFast::fuzz() {
+    // Random mutations of the repository's and the corpus's files and an inline case; yaml-cpp is
+    // the oracle. RUNLENS_FUZZ_SECONDS runs longer (a few seconds by default, with a fixed seed).
     QList<QByteArray> seeds;
-    for (const QString &f : yamlFiles(QFINDTESTDATA("data")) + yamlFiles(QFINDTESTDATA("../resources/examples/runs"))
-                              + yamlFiles(corpusDir()))
-        if (const QByteArray b = readAll(f); b.size() < 20000)
-            seeds << b;
+    for (const QString &f : yamlFiles(QFINDTESTDATA("data")) +
+                                yamlFiles(QFINDTESTDATA("../resources/examples/runs")) +
+                                yamlFiles(corpusDir()))
+        if (const QByteArray b = readAll(f); b.size() < 20000) seeds << b;
     seeds << "a:\n- k: 'x''y'\n  l: [1, \"2\\u00e9\"]\n-   m:\n    - 4\nb: {}\n\"c\": ~ # c\n";
     QVERIFY(!seeds.isEmpty());
     const int seconds = qEnvironmentVariableIsSet("RUNLENS_FUZZ_SECONDS")
-                      ? qEnvironmentVariableIntValue("RUNLENS_FUZZ_SECONDS") : 3;
+                            ? qEnvironmentVariableIntValue("RUNLENS_FUZZ_SECONDS")
+                            : 3;
     QRandomGenerator rng(qEnvironmentVariableIntValue("RUNLENS_FUZZ_SEED") + 1);
     static const QByteArray alphabet = QByteArray(" -:#'\"[]{},&*!|>?%@\\~\n\r\t.0aZé") + "\\u00e";
     QElapsedTimer timer;
@@ -501,16 +492,29 @@ void TestYamlFast::fuzz()
     int runs = 0, accepted = 0, failures = 0;
     while (timer.elapsed() < seconds * 1000) {
         const bool generated = rng.bounded(2) == 0;
-        QByteArray y = generated ? Generator(rng).document() : seeds[rng.bounded(int(seeds.size()))];
-        for (int m = generated ? rng.bounded(2) * rng.bounded(3) : 1 + rng.bounded(3); m > 0 && !y.isEmpty(); --m) {
+        QByteArray y =
+            generated ? Generator(rng).document() : seeds[rng.bounded(int(seeds.size()))];
+        for (int m = generated ? rng.bounded(2) * rng.bounded(3) : 1 + rng.bounded(3);
+             m > 0 && !y.isEmpty(); --m) {
             const int at = rng.bounded(int(y.size()));
             const int len = 1 + rng.bounded(qMin(8, int(y.size()) - at));
             switch (rng.bounded(5)) {
-            case 0: y.remove(at, len); break;
-            case 1: y.insert(at, alphabet.mid(rng.bounded(int(alphabet.size()) - 1), 1 + rng.bounded(2))); break;
-            case 2: y.insert(at, QByteArray(1 + rng.bounded(4), ' ')); break;
-            case 3: y.insert(at, y.mid(rng.bounded(int(y.size())), len * 4)); break;
-            default: y.truncate(at); break;
+            case 0:
+                y.remove(at, len);
+                break;
+            case 1:
+                y.insert(at,
+                         alphabet.mid(rng.bounded(int(alphabet.size()) - 1), 1 + rng.bounded(2)));
+                break;
+            case 2:
+                y.insert(at, QByteArray(1 + rng.bounded(4), ' '));
+                break;
+            case 3:
+                y.insert(at, y.mid(rng.bounded(int(y.size())), len * 4));
+                break;
+            default:
+                y.truncate(at);
+                break;
             }
         }
         ParseLimits limits; // now and then small enough to be hit
@@ -523,17 +527,18 @@ void TestYamlFast::fuzz()
         ++runs;
         accepted += ok ? 1 : 0;
         if (!diff.isEmpty() && ++failures <= 3)
-            qWarning("mismatch on %s\n%s", qPrintable(QString::fromLatin1(y.toPercentEncoding(" :-\n'\"[]{},#"))),
+            qWarning("mismatch on %s\n%s",
+                     qPrintable(QString::fromLatin1(y.toPercentEncoding(" :-\n'\"[]{},#"))),
                      qPrintable(diff));
     }
     qInfo("fuzz: %d inputs, %d accepted by the fast path, %d mismatches", runs, accepted, failures);
     QCOMPARE(failures, 0);
 }
 
-void TestYamlFast::timing()
-{
+void TestYamlFast::timing() {
     QList<QByteArray> files;
-    QDirIterator it(benchDir() + u"/wandb"_s, {u"config.yaml"_s}, QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(benchDir() + u"/wandb"_s, {u"config.yaml"_s}, QDir::Files,
+                    QDirIterator::Subdirectories);
     while (it.hasNext())
         files << readAll(it.next());
     if (files.isEmpty())
@@ -557,8 +562,9 @@ void TestYamlFast::timing()
     };
     const qint64 events = best(Path::Events);
     const qint64 fast = best(Path::Fast);
-    qInfo("%lld configs: yaml-cpp events %.1f ms, fast path %.1f ms (%.1fx)", qlonglong(files.size()),
-          events / 1e6, fast / 1e6, double(events) / double(qMax<qint64>(fast, 1)));
+    qInfo("%lld configs: yaml-cpp events %.1f ms, fast path %.1f ms (%.1fx)",
+          qlonglong(files.size()), events / 1e6, fast / 1e6,
+          double(events) / double(qMax<qint64>(fast, 1)));
 }
 
 QTEST_GUILESS_MAIN(TestYamlFast)

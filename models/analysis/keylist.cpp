@@ -18,20 +18,17 @@ struct ValueLess {
 } // namespace
 
 KeyList::KeyList(const RunTable &table)
-    : m_table(table)
-{
+    : m_table(table) {
     for (Family f : {Family::Config, Family::Metric, Family::Meta}) {
         for (int c = 0; c < table.columnCount(); ++c) {
-            if (table.column(c).family != f)
-                continue;
+            if (table.column(c).family != f) continue;
             std::set<Value, ValueLess> distinct;
             std::set<Value::Type> types;
             int runs = 0;
             bool sawNaN = false;
             for (int r = 0; r < table.rowCount(); ++r) {
                 const Value v = table.value(r, c);
-                if (v.isMissing())
-                    continue;
+                if (v.isMissing()) continue;
                 ++runs;
                 types.insert(v.type());
                 if (v.isNaN())
@@ -44,27 +41,23 @@ KeyList::KeyList(const RunTable &table)
                 typeNames << Value::typeName(t);
             QStringList examples;
             for (const Value &v : distinct) {
-                if (examples.size() == 5)
-                    break;
+                if (examples.size() == 5) break;
                 examples << v.displayText();
             }
-            if (sawNaN && examples.size() < 5)
-                examples << u"NaN"_s;
-            m_rows.push_back(Row{c, typeNames.join(u'|'), runs, int(distinct.size()) + (sawNaN ? 1 : 0),
-                                 examples.join(u", "_s)});
+            if (sawNaN && examples.size() < 5) examples << u"NaN"_s;
+            m_rows.push_back(Row{c, typeNames.join(u'|'), runs,
+                                 int(distinct.size()) + (sawNaN ? 1 : 0), examples.join(u", "_s)});
         }
     }
 }
 
-QString KeyList::header(int column) const
-{
-    static const QStringList h = {u"key"_s, u"family"_s, u"type"_s, u"runs"_s, u"distinct"_s, u"values"_s,
-                                  u"description"_s};
+QString KeyList::header(int column) const {
+    static const QStringList h = {u"key"_s,      u"family"_s, u"type"_s,       u"runs"_s,
+                                  u"distinct"_s, u"values"_s, u"description"_s};
     return h[column];
 }
 
-Value KeyList::cell(int row, int column) const
-{
+Value KeyList::cell(int row, int column) const {
     const Row &r = m_rows[std::size_t(row)];
     const ColumnInfo &info = m_table.column(r.column);
     switch (column) {
@@ -86,36 +79,31 @@ Value KeyList::cell(int row, int column) const
     return {};
 }
 
-QString displayPath(const QString &path, const QString &baseDir)
-{
-    if (path.isEmpty() || baseDir.isEmpty())
-        return path;
+QString displayPath(const QString &path, const QString &baseDir) {
+    if (path.isEmpty() || baseDir.isEmpty()) return path;
     const QString rel = QDir(baseDir).relativeFilePath(path);
     return rel.startsWith(u"../"_s) || rel == u".." ? path : rel;
 }
 
 IssueList::IssueList(const RunTable &table, const QString &baseDir, bool includeNotes)
     : m_table(table)
-    , m_baseDir(baseDir)
-{
+    , m_baseDir(baseDir) {
     for (int r = 0; r < table.rowCount(); ++r) {
         const RunInfo &run = table.run(r);
-        if (run.problemCount() > 0)
-            ++m_runsWithProblems;
+        if (run.problemCount() > 0) ++m_runsWithProblems;
         for (std::size_t i = 0; i < run.issues.size(); ++i)
             if (includeNotes || run.issues[i].severity != Issue::Severity::Note)
                 m_rows.push_back(Row{r, i});
     }
 }
 
-QString IssueList::header(int column) const
-{
-    static const QStringList h = {u"id"_s, u"severity"_s, u"file"_s, u"line"_s, u"column"_s, u"message"_s};
+QString IssueList::header(int column) const {
+    static const QStringList h = {u"id"_s,   u"severity"_s, u"file"_s,
+                                  u"line"_s, u"column"_s,   u"message"_s};
     return h[column];
 }
 
-Value IssueList::cell(int row, int column) const
-{
+Value IssueList::cell(int row, int column) const {
     const Row &r = m_rows[std::size_t(row)];
     const RunInfo &run = m_table.run(r.run);
     const Issue &issue = run.issues[r.issue];

@@ -14,40 +14,38 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const std::vector<std::pair<QString, RunField>> &fieldNames()
-{
+const std::vector<std::pair<QString, RunField>> &fieldNames() {
     static const std::vector<std::pair<QString, RunField>> names = {
-        {u"id"_s, RunField::Id},         {u"name"_s, RunField::Name},     {u"status"_s, RunField::Status},
-        {u"format"_s, RunField::Format}, {u"path"_s, RunField::Path},     {u"start"_s, RunField::Start},
-        {u"duration"_s, RunField::Duration}, {u"issues"_s, RunField::Issues}};
+        {u"id"_s, RunField::Id},
+        {u"name"_s, RunField::Name},
+        {u"status"_s, RunField::Status},
+        {u"format"_s, RunField::Format},
+        {u"path"_s, RunField::Path},
+        {u"start"_s, RunField::Start},
+        {u"duration"_s, RunField::Duration},
+        {u"issues"_s, RunField::Issues}};
     return names;
 }
 
-std::optional<RunField> fieldFromName(const QString &name)
-{
+std::optional<RunField> fieldFromName(const QString &name) {
     for (const auto &[n, f] : fieldNames())
-        if (n == name)
-            return f;
+        if (n == name) return f;
     return std::nullopt;
 }
 
-bool isGlob(const QString &s)
-{
+bool isGlob(const QString &s) {
     return s.contains(u'*') || s.contains(u'?');
 }
 
 } // namespace
 
-QString runFieldName(RunField field)
-{
+QString runFieldName(RunField field) {
     for (const auto &[n, f] : fieldNames())
-        if (f == field)
-            return n;
+        if (f == field) return n;
     return {};
 }
 
-Value runFieldValue(const RunInfo &run, RunField field)
-{
+Value runFieldValue(const RunInfo &run, RunField field) {
     switch (field) {
     case RunField::Id:
         return Value::string(run.id);
@@ -72,21 +70,16 @@ Value runFieldValue(const RunInfo &run, RunField field)
 TableView::TableView(const RunTable &table, std::vector<int> rows, std::vector<ViewColumn> columns)
     : m_table(table)
     , m_rows(std::move(rows))
-    , m_columns(std::move(columns))
-{
-}
+    , m_columns(std::move(columns)) {}
 
-Value TableView::cell(int row, int column) const
-{
+Value TableView::cell(int row, int column) const {
     const ViewColumn &c = m_columns[std::size_t(column)];
     const int r = m_rows[std::size_t(row)];
-    if (c.field)
-        return runFieldValue(m_table.run(r), *c.field);
+    if (c.field) return runFieldValue(m_table.run(r), *c.field);
     return m_table.value(r, c.column);
 }
 
-std::vector<int> matchColumns(const RunTable &table, const QString &spec)
-{
+std::vector<int> matchColumns(const RunTable &table, const QString &spec) {
     QString pattern = spec;
     std::optional<Family> family;
     if (const qsizetype colon = spec.indexOf(u':'); colon > 0) {
@@ -100,7 +93,9 @@ std::vector<int> matchColumns(const RunTable &table, const QString &spec)
         // `*` and `?` match any character, `/` and `.` included.
         QString rx;
         for (const QChar ch : pattern)
-            rx += ch == u'*' ? u".*"_s : ch == u'?' ? u"."_s : QRegularExpression::escape(QString(ch));
+            rx += ch == u'*'   ? u".*"_s
+                  : ch == u'?' ? u"."_s
+                               : QRegularExpression::escape(QString(ch));
         const QRegularExpression re(QRegularExpression::anchoredPattern(rx));
         for (int c = 0; c < table.columnCount(); ++c) {
             const ColumnInfo &info = table.column(c);
@@ -111,8 +106,7 @@ std::vector<int> matchColumns(const RunTable &table, const QString &spec)
     }
     for (int c = 0; c < table.columnCount(); ++c) {
         const ColumnInfo &info = table.column(c);
-        if ((!family || info.family == *family) && info.display == pattern)
-            out.push_back(c);
+        if ((!family || info.family == *family) && info.display == pattern) out.push_back(c);
     }
     return out;
 }
@@ -120,8 +114,8 @@ std::vector<int> matchColumns(const RunTable &table, const QString &spec)
 namespace {
 
 /// Resolves one spec to columns; fields are named plainly unless a key of that name exists.
-bool resolve(const RunTable &table, const QString &spec, std::vector<ViewColumn> &out, QString *error)
-{
+bool resolve(const RunTable &table, const QString &spec, std::vector<ViewColumn> &out,
+             QString *error) {
     if (spec.startsWith(u"run:"_s)) {
         if (const auto f = fieldFromName(spec.mid(4))) {
             out.push_back(ViewColumn{f, -1, {}});
@@ -134,10 +128,8 @@ bool resolve(const RunTable &table, const QString &spec, std::vector<ViewColumn>
             out.push_back(ViewColumn{f, -1, {}});
             return true;
         }
-        if (isGlob(spec))
-            return true; // a glob that matches nothing shows nothing
-        if (error)
-            *error = u"no key or column named '%1'"_s.arg(spec);
+        if (isGlob(spec)) return true; // a glob that matches nothing shows nothing
+        if (error) *error = u"no key or column named '%1'"_s.arg(spec);
         return false;
     }
     for (int c : cols)
@@ -145,21 +137,18 @@ bool resolve(const RunTable &table, const QString &spec, std::vector<ViewColumn>
     return true;
 }
 
-bool allSame(const RunTable &table, int column, const std::vector<int> &rows)
-{
-    if (rows.empty())
-        return true;
+bool allSame(const RunTable &table, int column, const std::vector<int> &rows) {
+    if (rows.empty()) return true;
     const Value first = table.value(rows.front(), column);
     for (std::size_t i = 1; i < rows.size(); ++i)
-        if (!(table.value(rows[i], column) == first))
-            return false;
+        if (!(table.value(rows[i], column) == first)) return false;
     return true;
 }
 
 } // namespace
 
-std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &spec, QString *error)
-{
+std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &spec,
+                                       QString *error) {
     std::vector<int> rows(std::size_t(table.rowCount()));
     std::iota(rows.begin(), rows.end(), 0);
 
@@ -172,11 +161,12 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
         std::vector<Prepared> keys;
         for (const SortKey &k : spec.sort) {
             std::vector<ViewColumn> cols;
-            if (!resolve(table, k.column, cols, error))
-                return std::nullopt;
+            if (!resolve(table, k.column, cols, error)) return std::nullopt;
             if (cols.size() != 1) {
                 if (error)
-                    *error = u"sort key '%1' names %2 columns; name exactly one"_s.arg(k.column).arg(cols.size());
+                    *error =
+                        u"sort key '%1' names %2 columns; name exactly one"_s.arg(k.column).arg(
+                            cols.size());
                 return std::nullopt;
             }
             Prepared p{{}, k.descending};
@@ -191,16 +181,13 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
                 const Value &x = p.values[std::size_t(a)], &y = p.values[std::size_t(b)];
                 const bool xLast = x.isMissing() || x.isNaN(), yLast = y.isMissing() || y.isNaN();
                 if (xLast || yLast) {
-                    if (xLast != yLast)
-                        return yLast;
+                    if (xLast != yLast) return yLast;
                     const int c = Value::compare(x, y); // NaN before missing
-                    if (c != 0)
-                        return c < 0;
+                    if (c != 0) return c < 0;
                     continue;
                 }
                 const int c = Value::compare(x, y);
-                if (c != 0)
-                    return p.descending ? c > 0 : c < 0;
+                if (c != 0) return p.descending ? c > 0 : c < 0;
             }
             return false;
         });
@@ -211,12 +198,10 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
         columns.push_back(ViewColumn{RunField::Id, -1, {}});
         for (Family f : {Family::Config, Family::Metric})
             for (int c = 0; c < table.columnCount(); ++c)
-                if (table.column(c).family == f)
-                    columns.push_back(ViewColumn{std::nullopt, c, {}});
+                if (table.column(c).family == f) columns.push_back(ViewColumn{std::nullopt, c, {}});
     } else {
         for (const QString &s : spec.columns)
-            if (!resolve(table, s, columns, error))
-                return std::nullopt;
+            if (!resolve(table, s, columns, error)) return std::nullopt;
         // The run id always leads, so every exported row says which run it is.
         const auto idIt = std::find_if(columns.begin(), columns.end(),
                                        [](const ViewColumn &c) { return c.field == RunField::Id; });
@@ -232,13 +217,14 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
             const bool dup = std::any_of(unique.begin(), unique.end(), [&](const ViewColumn &u) {
                 return u.field == c.field && u.column == c.column;
             });
-            if (!dup)
-                unique.push_back(c);
+            if (!dup) unique.push_back(c);
         }
         columns = std::move(unique);
     }
     if (spec.varyingOnly) {
-        std::erase_if(columns, [&](const ViewColumn &c) { return !c.field && allSame(table, c.column, rows); });
+        std::erase_if(columns, [&](const ViewColumn &c) {
+            return !c.field && allSame(table, c.column, rows);
+        });
     }
     // Headers: the key, with its family in front where two shown columns would read the same.
     QHash<QString, int> seen;
@@ -250,7 +236,8 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
             continue;
         }
         const ColumnInfo &info = table.column(c.column);
-        c.header = seen.value(info.display) > 1 ? familyName(info.family) + u':' + info.display : info.display;
+        c.header = seen.value(info.display) > 1 ? familyName(info.family) + u':' + info.display
+                                                : info.display;
     }
     return TableView(table, std::move(rows), std::move(columns));
 }

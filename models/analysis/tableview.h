@@ -57,7 +57,8 @@ private:
 };
 
 /// Builds the view; nullopt with `error` set when a column or sort spec names nothing.
-std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &spec, QString *error = nullptr);
+std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &spec,
+                                       QString *error = nullptr);
 
 /// The value of a run field for a row.
 Value runFieldValue(const RunInfo &run, RunField field);

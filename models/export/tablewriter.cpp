@@ -13,37 +13,27 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-std::optional<TableFormat> tableFormatFromName(const QString &name)
-{
+std::optional<TableFormat> tableFormatFromName(const QString &name) {
     const QString n = name.toLower();
-    if (n == u"text" || n == u"txt")
-        return TableFormat::Text;
-    if (n == u"csv")
-        return TableFormat::Csv;
-    if (n == u"tsv")
-        return TableFormat::Tsv;
-    if (n == u"md" || n == u"markdown")
-        return TableFormat::Markdown;
-    if (n == u"json")
-        return TableFormat::Json;
+    if (n == u"text" || n == u"txt") return TableFormat::Text;
+    if (n == u"csv") return TableFormat::Csv;
+    if (n == u"tsv") return TableFormat::Tsv;
+    if (n == u"md" || n == u"markdown") return TableFormat::Markdown;
+    if (n == u"json") return TableFormat::Json;
     return std::nullopt;
 }
 
 namespace {
 
-bool looksLikeFormula(const QString &s)
-{
-    if (s.isEmpty())
-        return false;
+bool looksLikeFormula(const QString &s) {
+    if (s.isEmpty()) return false;
     const QChar c = s[0];
     return c == u'=' || c == u'+' || c == u'-' || c == u'@' || c == u'\t' || c == u'\r';
 }
 
-QString csvField(const Value &v, const WriteOptions &o)
-{
+QString csvField(const Value &v, const WriteOptions &o) {
     QString s = v.exportText();
-    if (o.neutralizeFormulas && !v.isNumber() && looksLikeFormula(s))
-        s.prepend(u'\'');
+    if (o.neutralizeFormulas && !v.isNumber() && looksLikeFormula(s)) s.prepend(u'\'');
     if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n') || s.contains(u'\r')) {
         s.replace(u"\""_s, u"\"\""_s);
         return u'"' + s + u'"';
@@ -51,53 +41,50 @@ QString csvField(const Value &v, const WriteOptions &o)
     return s;
 }
 
-QString tsvField(const Value &v, const WriteOptions &o)
-{
+QString tsvField(const Value &v, const WriteOptions &o) {
     QString s = v.exportText();
-    if (o.neutralizeFormulas && !v.isNumber() && looksLikeFormula(s))
-        s.prepend(u'\'');
-    s.replace(u"\\"_s, u"\\\\"_s).replace(u"\t"_s, u"\\t"_s).replace(u"\n"_s, u"\\n"_s).replace(u"\r"_s, u"\\r"_s);
+    if (o.neutralizeFormulas && !v.isNumber() && looksLikeFormula(s)) s.prepend(u'\'');
+    s.replace(u"\\"_s, u"\\\\"_s)
+        .replace(u"\t"_s, u"\\t"_s)
+        .replace(u"\n"_s, u"\\n"_s)
+        .replace(u"\r"_s, u"\\r"_s);
     return s;
 }
 
-QString markdownField(const QString &text)
-{
+QString markdownField(const QString &text) {
     QString s = text;
-    s.replace(u"\\"_s, u"\\\\"_s).replace(u"|"_s, u"\\|"_s).replace(u"\r\n"_s, u"<br>"_s).replace(u"\n"_s, u"<br>"_s);
+    s.replace(u"\\"_s, u"\\\\"_s)
+        .replace(u"|"_s, u"\\|"_s)
+        .replace(u"\r\n"_s, u"<br>"_s)
+        .replace(u"\n"_s, u"<br>"_s);
     return s;
 }
 
 /// A column is numeric (right-aligned) when every present cell is a number.
-std::vector<bool> numericColumns(const TableSource &t)
-{
+std::vector<bool> numericColumns(const TableSource &t) {
     std::vector<bool> numeric(std::size_t(t.columnCount()), true);
     std::vector<bool> any(std::size_t(t.columnCount()), false);
     for (int r = 0; r < t.rowCount(); ++r)
         for (int c = 0; c < t.columnCount(); ++c) {
-            if (!numeric[std::size_t(c)])
-                continue;
+            if (!numeric[std::size_t(c)]) continue;
             const Value v = t.cell(r, c);
-            if (v.isMissing())
-                continue;
+            if (v.isMissing()) continue;
             any[std::size_t(c)] = true;
-            if (!v.isNumber())
-                numeric[std::size_t(c)] = false;
+            if (!v.isNumber()) numeric[std::size_t(c)] = false;
         }
     for (std::size_t c = 0; c < numeric.size(); ++c)
         numeric[c] = numeric[c] && any[c];
     return numeric;
 }
 
-bool isStrictJson(const QString &text)
-{
+bool isStrictJson(const QString &text) {
     rapidjson::Document d;
     const QByteArray utf8 = text.toUtf8();
     d.Parse(utf8.constData(), std::size_t(utf8.size()));
     return !d.HasParseError();
 }
 
-QString jsonValue(const Value &v)
-{
+QString jsonValue(const Value &v) {
     switch (v.type()) {
     case Value::Type::Missing:
     case Value::Type::Null:
@@ -110,10 +97,8 @@ QString jsonValue(const Value &v)
     }
     case Value::Type::Real: {
         const double d = v.toDouble();
-        if (std::isnan(d))
-            return u"\"NaN\""_s;
-        if (std::isinf(d))
-            return d > 0 ? u"\"Infinity\""_s : u"\"-Infinity\""_s;
+        if (std::isnan(d)) return u"\"NaN\""_s;
+        if (std::isinf(d)) return d > 0 ? u"\"Infinity\""_s : u"\"-Infinity\""_s;
         const QString t = v.displayText();
         return isStrictJson(t) ? t : Value::formatReal(d);
     }
@@ -130,21 +115,18 @@ QString jsonValue(const Value &v)
 /// Buffers output and hands it to the device in chunks of about 1 MB.
 class Sink {
 public:
-    explicit Sink(QIODevice &device) : m_device(device) {}
-    Sink &operator+=(const QString &s)
-    {
+    explicit Sink(QIODevice &device)
+        : m_device(device) {}
+    Sink &operator+=(const QString &s) {
         m_buffer += s;
-        if (m_buffer.size() > (1 << 19))
-            flush();
+        if (m_buffer.size() > (1 << 19)) flush();
         return *this;
     }
-    Sink &operator+=(QChar c)
-    {
+    Sink &operator+=(QChar c) {
         m_buffer += c;
         return *this;
     }
-    bool flush()
-    {
+    bool flush() {
         const QByteArray bytes = m_buffer.toUtf8();
         m_buffer.clear();
         m_ok = m_ok && m_device.write(bytes) == bytes.size();
@@ -157,30 +139,28 @@ private:
     bool m_ok = true;
 };
 
-QString clipText(QString s, const WriteOptions &o)
-{
+QString clipText(QString s, const WriteOptions &o) {
     s.replace(u'\n', u' ').replace(u'\t', u' ');
     if (o.maxTextWidth > 0 && s.size() > o.maxTextWidth)
         s = s.left(o.maxTextWidth - 1) + QChar(0x2026);
     return s;
 }
 
-void writeText(const TableSource &t, const WriteOptions &o, Sink &out)
-{
+void writeText(const TableSource &t, const WriteOptions &o, Sink &out) {
     const int cols = t.columnCount();
     std::vector<qsizetype> width(std::size_t(cols), 0);
     for (int c = 0; c < cols; ++c)
         width[std::size_t(c)] = clipText(t.header(c), o).size();
     for (int r = 0; r < t.rowCount(); ++r)
         for (int c = 0; c < cols; ++c)
-            width[std::size_t(c)] = std::max(width[std::size_t(c)], clipText(t.cell(r, c).displayText(), o).size());
+            width[std::size_t(c)] =
+                std::max(width[std::size_t(c)], clipText(t.cell(r, c).displayText(), o).size());
     const std::vector<bool> numeric = numericColumns(t);
     const auto line = [&](int r) {
         QString text;
         for (int c = 0; c < cols; ++c) {
             const QString s = clipText(r < 0 ? t.header(c) : t.cell(r, c).displayText(), o);
-            if (c > 0)
-                text += u"  "_s;
+            if (c > 0) text += u"  "_s;
             text += numeric[std::size_t(c)] && r >= 0 ? s.rightJustified(width[std::size_t(c)])
                                                       : s.leftJustified(width[std::size_t(c)]);
         }
@@ -201,14 +181,15 @@ void writeText(const TableSource &t, const WriteOptions &o, Sink &out)
 
 } // namespace
 
-bool writeTable(const TableSource &t, TableFormat format, QIODevice &device, const WriteOptions &o)
-{
+bool writeTable(const TableSource &t, TableFormat format, QIODevice &device,
+                const WriteOptions &o) {
     Sink out(device);
     const int cols = t.columnCount();
     switch (format) {
     case TableFormat::Text:
         writeText(t, o, out);
-        break;    case TableFormat::Csv:
+        break;
+    case TableFormat::Csv:
     case TableFormat::Tsv: {
         const bool csv = format == TableFormat::Csv;
         const QString sep = csv ? u","_s : u"\t"_s;
@@ -250,9 +231,9 @@ bool writeTable(const TableSource &t, TableFormat format, QIODevice &device, con
             bool first = true;
             for (int c = 0; c < cols; ++c) {
                 const Value v = t.cell(r, c);
-                if (v.isMissing())
-                    continue;
-                out += (first ? QString() : u", "_s) + jsonQuote(t.header(c)) + u": "_s + jsonValue(v);
+                if (v.isMissing()) continue;
+                out +=
+                    (first ? QString() : u", "_s) + jsonQuote(t.header(c)) + u": "_s + jsonValue(v);
                 first = false;
             }
             out += r + 1 < t.rowCount() ? u"},\n"_s : u"}\n"_s;
@@ -264,8 +245,7 @@ bool writeTable(const TableSource &t, TableFormat format, QIODevice &device, con
     return out.flush();
 }
 
-QByteArray renderTable(const TableSource &t, TableFormat format, const WriteOptions &o)
-{
+QByteArray renderTable(const TableSource &t, TableFormat format, const WriteOptions &o) {
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);

@@ -28,9 +28,11 @@ struct WriteOptions {
 /// "-Infinity" (JSON has no such numbers).
 /// Streams the table to `device` in chunks, so a 100k-row export never sits whole in memory.
 /// Returns false when the device refused a write.
-bool writeTable(const TableSource &table, TableFormat format, QIODevice &device, const WriteOptions &options = {});
+bool writeTable(const TableSource &table, TableFormat format, QIODevice &device,
+                const WriteOptions &options = {});
 
 /// The same, into a byte array (tests, clipboard).
-QByteArray renderTable(const TableSource &table, TableFormat format, const WriteOptions &options = {});
+QByteArray renderTable(const TableSource &table, TableFormat format,
+                       const WriteOptions &options = {});
 
 } // namespace runlens

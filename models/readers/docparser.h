@@ -9,7 +9,7 @@ namespace runlens {
 
 /// Bounds for building a document tree from one file.
 struct ParseLimits {
-    int maxDepth = 64;            ///< deeper containers are cut off with an issue
+    int maxDepth = 64;              ///< deeper containers are cut off with an issue
     qsizetype maxNodes = 2'000'000; ///< past this the parse stops with an issue
 };
 

@@ -8,40 +8,33 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-const QStringList &GenericReader::configFiles()
-{
-    static const QStringList names = {u"config.yaml"_s, u"config.yml"_s, u"config.json"_s, u"params.yaml"_s,
-                                      u"hparams.yaml"_s};
+const QStringList &GenericReader::configFiles() {
+    static const QStringList names = {u"config.yaml"_s, u"config.yml"_s, u"config.json"_s,
+                                      u"params.yaml"_s, u"hparams.yaml"_s};
     return names;
 }
 
-const QStringList &GenericReader::metricFiles()
-{
+const QStringList &GenericReader::metricFiles() {
     static const QStringList names = {u"metrics.json"_s, u"results.json"_s, u"summary.json"_s,
                                       u"eval_results.json"_s};
     return names;
 }
 
-QString GenericReader::format() const
-{
+QString GenericReader::format() const {
     return u"generic"_s;
 }
 
-bool GenericReader::detect(const DirListing &dir) const
-{
+bool GenericReader::detect(const DirListing &dir) const {
     for (const QString &f : metricFiles())
-        if (dir.hasFile(f))
-            return true;
-    if (!dir.dirs.isEmpty())
-        return false;
+        if (dir.hasFile(f)) return true;
+    if (!dir.dirs.isEmpty()) return false;
     for (const QString &f : configFiles())
-        if (dir.hasFile(f))
-            return true;
+        if (dir.hasFile(f)) return true;
     return false;
 }
 
-RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &, const ReadLimits &limits) const
-{
+RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &,
+                              const ReadLimits &limits) const {
     RunRecord run;
     run.format = format();
     run.path = candidate.path;
@@ -51,26 +44,24 @@ RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &, 
     Flattener flattener(limits.flatten);
 
     for (const QString &name : configFiles()) {
-        if (!candidate.files.contains(name))
-            continue;
+        if (!candidate.files.contains(name)) continue;
         const QString path = dir.filePath(name);
         Doc doc;
-        if (loadDoc(path, !name.endsWith(u".json"_s), limits, doc, run) != DocStatus::Ok)
-            continue;
+        if (loadDoc(path, !name.endsWith(u".json"_s), limits, doc, run) != DocStatus::Ok) continue;
         if (const DocNode *top = topMapping(doc, run, path)) {
             const int internals = flattenConfig(doc, *top, flattener, run, path);
-            if (internals >= 0) // a W&B config copied into a plain folder: its internals are not config
-                run.addIssue(Issue::Severity::Note, path, 0, 0, u"the W&B internal key _wandb is not shown"_s);
+            if (internals >=
+                0) // a W&B config copied into a plain folder: its internals are not config
+                run.addIssue(Issue::Severity::Note, path, 0, 0,
+                             u"the W&B internal key _wandb is not shown"_s);
         }
     }
     bool metrics = false;
     for (const QString &name : metricFiles()) {
-        if (!candidate.files.contains(name))
-            continue;
+        if (!candidate.files.contains(name)) continue;
         const QString path = dir.filePath(name);
         Doc doc;
-        if (loadDoc(path, false, limits, doc, run) != DocStatus::Ok)
-            continue;
+        if (loadDoc(path, false, limits, doc, run) != DocStatus::Ok) continue;
         if (const DocNode *top = topMapping(doc, run, path)) {
             metrics = true;
             for (const auto &[key, child] : top->members)
@@ -80,7 +71,8 @@ RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &, 
         }
     }
     if (!metrics)
-        run.addIssue(Issue::Severity::Warning, candidate.path, 0, 0, u"no metrics file could be read"_s);
+        run.addIssue(Issue::Severity::Warning, candidate.path, 0, 0,
+                     u"no metrics file could be read"_s);
     return run;
 }
 

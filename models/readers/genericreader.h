@@ -14,7 +14,8 @@ public:
     QString format() const override;
     bool detect(const DirListing &dir) const override;
     bool descendIntoRuns(const DirListing &) const override { return true; }
-    RunRecord read(const RunCandidate &candidate, const ScanNotes &notes, const ReadLimits &limits) const override;
+    RunRecord read(const RunCandidate &candidate, const ScanNotes &notes,
+                   const ReadLimits &limits) const override;
 
     static const QStringList &configFiles();
     static const QStringList &metricFiles();

@@ -23,27 +23,25 @@ class JsonBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, JsonB
 public:
     JsonBuilder(Doc &doc, RunRecord &run, const QString &file, const QByteArray &bytes,
                 const rapidjson::StringStream &stream, const ParseLimits &limits)
-        : m_doc(doc), m_run(run), m_file(file), m_bytes(bytes), m_stream(stream), m_limits(limits)
-    {
-    }
+        : m_doc(doc)
+        , m_run(run)
+        , m_file(file)
+        , m_bytes(bytes)
+        , m_stream(stream)
+        , m_limits(limits) {}
 
     bool Null() { return scalar(Value::null()); }
     bool Bool(bool b) { return scalar(Value::boolean(b)); }
-    bool RawNumber(const char *s, rapidjson::SizeType len, bool)
-    {
+    bool RawNumber(const char *s, rapidjson::SizeType len, bool) {
         Value v = parseNumber(std::string_view(s, len));
-        if (v.isMissing())
-            v = Value::string(QString::fromUtf8(s, qsizetype(len)));
+        if (v.isMissing()) v = Value::string(QString::fromUtf8(s, qsizetype(len)));
         return scalar(std::move(v));
     }
-    bool String(const char *s, rapidjson::SizeType len, bool)
-    {
+    bool String(const char *s, rapidjson::SizeType len, bool) {
         return scalar(Value::string(QString::fromUtf8(s, qsizetype(len))));
     }
-    bool Key(const char *s, rapidjson::SizeType len, bool)
-    {
-        if (m_skip)
-            return true;
+    bool Key(const char *s, rapidjson::SizeType len, bool) {
+        if (m_skip) return true;
         Frame &f = m_stack.back();
         f.pendingKey = QString::fromUtf8(s, qsizetype(len));
         f.keyOffset = int(m_stream.Tell());
@@ -56,15 +54,12 @@ public:
 
     bool tooManyNodes = false;
 
-    void salvage()
-    {
-        if (m_doc.root < 0 && !m_stack.empty())
-            m_doc.root = m_stack.front().node;
+    void salvage() {
+        if (m_doc.root < 0 && !m_stack.empty()) m_doc.root = m_stack.front().node;
     }
 
 private:
-    int newNode(DocNode::Kind kind)
-    {
+    int newNode(DocNode::Kind kind) {
         if (qsizetype(m_doc.nodes.size()) >= m_limits.maxNodes) {
             tooManyNodes = true;
             return -1;
@@ -75,42 +70,36 @@ private:
         return int(m_doc.nodes.size()) - 1;
     }
 
-    bool scalar(Value v)
-    {
-        if (m_skip)
-            return true;
+    bool scalar(Value v) {
+        if (m_skip) return true;
         const int n = newNode(DocNode::Kind::Scalar);
-        if (n < 0)
-            return false;
+        if (n < 0) return false;
         m_doc.nodes[std::size_t(n)].value = std::move(v);
         attach(n);
         return true;
     }
 
-    bool open(DocNode::Kind kind)
-    {
+    bool open(DocNode::Kind kind) {
         if (m_skip || int(m_stack.size()) >= m_limits.maxDepth) {
             if (m_skip++ == 0 && !m_reportedDepth) {
                 m_reportedDepth = true;
                 const auto [line, column] = lineColumnAt(m_bytes, qsizetype(m_stream.Tell()));
-                m_run.addIssue(Issue::Severity::Error, m_file, line, column,
-                               u"nesting deeper than %1 levels; the deeper part is read as null"_s
-                                   .arg(m_limits.maxDepth));
+                m_run.addIssue(
+                    Issue::Severity::Error, m_file, line, column,
+                    u"nesting deeper than %1 levels; the deeper part is read as null"_s.arg(
+                        m_limits.maxDepth));
             }
             return true;
         }
         const int n = newNode(kind);
-        if (n < 0)
-            return false;
+        if (n < 0) return false;
         m_stack.push_back(Frame{n, {}, 0});
         return true;
     }
 
-    bool close()
-    {
+    bool close() {
         if (m_skip) {
-            if (--m_skip == 0)
-                return scalar(Value::null());
+            if (--m_skip == 0) return scalar(Value::null());
             return true;
         }
         const int n = m_stack.back().node;
@@ -119,11 +108,9 @@ private:
         return true;
     }
 
-    void attach(int node)
-    {
+    void attach(int node) {
         if (m_stack.empty()) {
-            if (m_doc.root < 0)
-                m_doc.root = node;
+            if (m_doc.root < 0) m_doc.root = node;
             return;
         }
         Frame &top = m_stack.back();
@@ -136,19 +123,20 @@ private:
             // Positions cost a scan of the file, so only the first few duplicates get one.
             if (++m_duplicates <= kReportedDuplicates) {
                 const auto [line, column] = lineColumnAt(m_bytes, top.keyOffset);
-                m_run.addIssue(Issue::Severity::Warning, m_file, line, column,
-                               u"duplicate key '%1'; the later value is used"_s.arg(top.pendingKey));
+                m_run.addIssue(
+                    Issue::Severity::Warning, m_file, line, column,
+                    u"duplicate key '%1'; the later value is used"_s.arg(top.pendingKey));
             }
         }
     }
 
 public:
     /// After parsing: one issue for the duplicates beyond those reported one by one.
-    void reportRemainingDuplicates()
-    {
+    void reportRemainingDuplicates() {
         if (m_duplicates > kReportedDuplicates)
             m_run.addIssue(Issue::Severity::Warning, m_file, 0, 0,
-                           u"%1 more duplicate keys; the later values are used"_s.arg(m_duplicates - kReportedDuplicates));
+                           u"%1 more duplicate keys; the later values are used"_s.arg(
+                               m_duplicates - kReportedDuplicates));
     }
 
 private:
@@ -168,13 +156,14 @@ private:
 
 } // namespace
 
-bool parseJson(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString &file, const ParseLimits &limits)
-{
+bool parseJson(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString &file,
+               const ParseLimits &limits) {
     rapidjson::StringStream stream(bytes.constData());
     JsonBuilder builder(doc, run, file, bytes, stream, limits);
     rapidjson::Reader reader;
-    constexpr unsigned flags = rapidjson::kParseNanAndInfFlag | rapidjson::kParseNumbersAsStringsFlag
-        | rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+    constexpr unsigned flags = rapidjson::kParseNanAndInfFlag |
+                               rapidjson::kParseNumbersAsStringsFlag |
+                               rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
     const rapidjson::ParseResult result = reader.Parse<flags>(stream, builder);
     builder.reportRemainingDuplicates();
     if (result.IsError()) {
@@ -189,11 +178,13 @@ bool parseJson(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString 
         const bool truncated = offset >= bytes.size() - (bytes.endsWith('\n') ? 1 : 0);
         builder.salvage();
         doc.truncated = truncated;
-        QString message = truncated ? u"JSON ends early (the file is truncated, or still being written)"_s
-                                    : u"JSON syntax error: %1"_s.arg(QString::fromUtf8(rapidjson::GetParseError_En(result.Code())));
-        if (!doc.isEmpty())
-            message += u"; the values before it are kept"_s;
-        run.addIssue(truncated ? Issue::Severity::Warning : Issue::Severity::Error, file, line, column, message);
+        QString message = truncated
+                              ? u"JSON ends early (the file is truncated, or still being written)"_s
+                              : u"JSON syntax error: %1"_s.arg(
+                                    QString::fromUtf8(rapidjson::GetParseError_En(result.Code())));
+        if (!doc.isEmpty()) message += u"; the values before it are kept"_s;
+        run.addIssue(truncated ? Issue::Severity::Warning : Issue::Severity::Error, file, line,
+                     column, message);
         return !doc.isEmpty();
     }
     // Anything but white space after the value is an error too.
@@ -202,7 +193,8 @@ bool parseJson(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString 
         ++rest;
     if (rest < bytes.size()) {
         const auto [line, column] = lineColumnAt(bytes, rest);
-        run.addIssue(Issue::Severity::Warning, file, line, column, u"text after the JSON value is ignored"_s);
+        run.addIssue(Issue::Severity::Warning, file, line, column,
+                     u"text after the JSON value is ignored"_s);
     }
     return true;
 }

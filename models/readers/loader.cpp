@@ -19,8 +19,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 /// Keeps, for every run identity that several folders share, the most recent folder.
-int mergeSameRuns(std::vector<RunCandidate> &runs)
-{
+int mergeSameRuns(std::vector<RunCandidate> &runs) {
     struct Best {
         std::size_t index;
         QString recency;
@@ -30,8 +29,7 @@ int mergeSameRuns(std::vector<RunCandidate> &runs)
     std::vector<RunIdentity> ids(runs.size());
     for (std::size_t i = 0; i < runs.size(); ++i) {
         ids[i] = runs[i].reader->identify(runs[i]);
-        if (ids[i].id.isEmpty())
-            continue;
+        if (ids[i].id.isEmpty()) continue;
         const QString key = runs[i].reader->format() + u'\n' + ids[i].id;
         auto it = best.find(key);
         if (it == best.end()) {
@@ -59,8 +57,7 @@ int mergeSameRuns(std::vector<RunCandidate> &runs)
     return merged;
 }
 
-RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimits &limits)
-{
+RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimits &limits) {
     RunRecord r;
     try {
         r = c.reader->read(c, notes, limits);
@@ -68,25 +65,26 @@ RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimit
         r = RunRecord{};
         r.path = c.path;
         r.format = c.reader->format();
-        r.addIssue(Issue::Severity::Error, c.path, 0, 0, u"could not read the run: %1"_s.arg(QString::fromUtf8(e.what())));
+        r.addIssue(Issue::Severity::Error, c.path, 0, 0,
+                   u"could not read the run: %1"_s.arg(QString::fromUtf8(e.what())));
     }
-    if (r.id.isEmpty())
-        r.id = c.path;
-    if (r.name.isEmpty())
-        r.name = r.id;
+    if (r.id.isEmpty()) r.id = c.path;
+    if (r.name.isEmpty()) r.name = r.id;
     if (r.unlistedIssues > 0)
-        r.issues.push_back(Issue{Issue::Severity::Warning, c.path, 0, 0,
-                                 u"%1 more issues in this run are not listed"_s.arg(r.unlistedIssues)});
+        r.issues.push_back(
+            Issue{Issue::Severity::Warning, c.path, 0, 0,
+                  u"%1 more issues in this run are not listed"_s.arg(r.unlistedIssues)});
     for (const QString &other : c.alsoAt)
-        r.addIssue(Issue::Severity::Note, other, 0, 0,
-                   u"this folder holds the same run (a copy or an earlier part of a resumed run); the most recent folder is read"_s);
+        r.addIssue(
+            Issue::Severity::Note, other, 0, 0,
+            u"this folder holds the same run (a copy or an earlier part of a resumed run); the most recent folder is read"_s);
     return r;
 }
 
 } // namespace
 
-LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry, const LoadOptions &options)
-{
+LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
+                    const LoadOptions &options) {
     LoadResult result;
     ScanResult scan = scanFolders(roots, registry, options.cancelled);
     result.stats = scan.stats;
@@ -109,8 +107,7 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry, co
                 return;
             }
             const int i = next.fetch_add(1);
-            if (i >= total)
-                return;
+            if (i >= total) return;
             RunRecord r = readOne(runs[std::size_t(i)], scan.notes, options.limits);
             {
                 std::lock_guard lock(mutex);
@@ -138,13 +135,13 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry, co
         }
         const int n = ++idCount[record->id];
         if (n > 1) {
-            record->addIssue(Issue::Severity::Note, record->path, 0, 0,
-                             u"another run has the id %1; this one is shown as %1~%2"_s.arg(record->id).arg(n));
+            record->addIssue(
+                Issue::Severity::Note, record->path, 0, 0,
+                u"another run has the id %1; this one is shown as %1~%2"_s.arg(record->id).arg(n));
             record->id += u"~%1"_s.arg(n);
         }
         result.table.appendRun(std::move(*record));
-        if (options.progress)
-            options.progress(i + 1, total);
+        if (options.progress) options.progress(i + 1, total);
     }
     stop = true;
     for (auto &t : threads)

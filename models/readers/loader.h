@@ -14,7 +14,7 @@ class ReaderRegistry;
 struct LoadOptions {
     int jobs = 0; ///< reader threads; 0 = one per core
     ReadLimits limits;
-    std::function<bool()> cancelled;                 ///< polled between runs, from any thread
+    std::function<bool()> cancelled;                   ///< polled between runs, from any thread
     std::function<void(int done, int total)> progress; ///< called on the calling thread
 };
 
@@ -29,6 +29,7 @@ struct LoadResult {
 /// (keeping the most recent), read every run on `jobs` worker threads, and append the records
 /// to a RunTable in scan order, so the result does not depend on thread timing. Run ids are
 /// made unique (a suffix `~2`, `~3` on later duplicates, with a note).
-LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry, const LoadOptions &options = {});
+LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
+                    const LoadOptions &options = {});
 
 } // namespace runlens

@@ -5,57 +5,51 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-DocStatus loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc, RunRecord &run)
-{
+DocStatus loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc,
+                  RunRecord &run) {
     bool missing = false;
-    const auto bytes = readTextFile(path, yaml ? limits.maxYamlBytes : limits.maxJsonBytes, run, &missing);
-    if (!bytes)
-        return missing ? DocStatus::Missing : DocStatus::Unusable;
+    const auto bytes =
+        readTextFile(path, yaml ? limits.maxYamlBytes : limits.maxJsonBytes, run, &missing);
+    if (!bytes) return missing ? DocStatus::Missing : DocStatus::Unusable;
     if (bytes->trimmed().isEmpty()) {
         run.addIssue(Issue::Severity::Warning, path, 0, 0, u"file is empty"_s);
         return DocStatus::Unusable;
     }
-    const bool ok = yaml ? parseYaml(*bytes, doc, run, path, limits.parse) : parseJson(*bytes, doc, run, path, limits.parse);
+    const bool ok = yaml ? parseYaml(*bytes, doc, run, path, limits.parse)
+                         : parseJson(*bytes, doc, run, path, limits.parse);
     return ok ? DocStatus::Ok : DocStatus::Unusable;
 }
 
-const DocNode *topMapping(const Doc &doc, RunRecord &run, const QString &path)
-{
+const DocNode *topMapping(const Doc &doc, RunRecord &run, const QString &path) {
     const DocNode *top = doc.rootNode();
-    if (!top)
-        return nullptr;
-    if (top->kind == DocNode::Kind::Map)
-        return top;
-    const QString what = top->kind == DocNode::Kind::Seq ? u"a list"_s : u"a single %1"_s.arg(top->value.typeName());
+    if (!top) return nullptr;
+    if (top->kind == DocNode::Kind::Map) return top;
+    const QString what =
+        top->kind == DocNode::Kind::Seq ? u"a list"_s : u"a single %1"_s.arg(top->value.typeName());
     run.addIssue(Issue::Severity::Error, path, top->line, top->column,
                  u"the top level is %1, not a mapping of keys; not read"_s.arg(what));
     return nullptr;
 }
 
-bool isWrappedConfig(const Doc &doc, const DocNode &top)
-{
+bool isWrappedConfig(const Doc &doc, const DocNode &top) {
     bool any = false;
     for (const auto &[key, child] : top.members) {
-        if (key == u"wandb_version")
-            continue;
+        if (key == u"wandb_version") continue;
         const DocNode &n = doc.node(child);
-        if (n.kind != DocNode::Kind::Map || !n.member(doc.nodes, u"value"_s))
-            return false;
+        if (n.kind != DocNode::Kind::Map || !n.member(doc.nodes, u"value"_s)) return false;
         for (const auto &m : n.members)
-            if (m.first != u"value" && m.first != u"desc")
-                return false;
+            if (m.first != u"value" && m.first != u"desc") return false;
         any = true;
     }
     return any;
 }
 
-int flattenConfig(const Doc &doc, const DocNode &top, Flattener &flattener, RunRecord &run, const QString &path)
-{
+int flattenConfig(const Doc &doc, const DocNode &top, Flattener &flattener, RunRecord &run,
+                  const QString &path) {
     const bool wrapped = isWrappedConfig(doc, top);
     int wandbNode = -1;
     for (const auto &[key, child] : top.members) {
-        if (key == u"wandb_version")
-            continue;
+        if (key == u"wandb_version") continue;
         int valueNode = child;
         QString desc;
         if (wrapped) {
@@ -63,7 +57,8 @@ int flattenConfig(const Doc &doc, const DocNode &top, Flattener &flattener, RunR
             for (const auto &m : w.members) {
                 if (m.first == u"value")
                     valueNode = m.second;
-                else if (m.first == u"desc" && doc.node(m.second).value.type() == Value::Type::String)
+                else if (m.first == u"desc" &&
+                         doc.node(m.second).value.type() == Value::Type::String)
                     desc = doc.node(m.second).value.rawText();
             }
         }

@@ -63,7 +63,8 @@ public:
     /// Collects facts from a folder that is not a run (default: nothing).
     virtual void note(const DirListing &, ScanNotes &) const {}
     virtual RunIdentity identify(const RunCandidate &) const { return {}; }
-    virtual RunRecord read(const RunCandidate &candidate, const ScanNotes &notes, const ReadLimits &limits) const = 0;
+    virtual RunRecord read(const RunCandidate &candidate, const ScanNotes &notes,
+                           const ReadLimits &limits) const = 0;
 };
 
 enum class DocStatus { Missing, Unusable, Ok };
@@ -71,7 +72,8 @@ enum class DocStatus { Missing, Unusable, Ok };
 /// Shared steps of readers: read a YAML or JSON file into a Doc with the limits and issues.
 /// Missing: no such file (no issue: the reader decides whether that matters). Unusable: too
 /// large, empty, binary or unparsable, with an issue. Ok: `doc` holds what could be read.
-DocStatus loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc, RunRecord &run);
+DocStatus loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc,
+                  RunRecord &run);
 
 /// The top-level mapping of a loaded document, or null with an issue naming what it was instead.
 const DocNode *topMapping(const Doc &doc, RunRecord &run, const QString &path);
@@ -83,6 +85,7 @@ bool isWrappedConfig(const Doc &doc, const DocNode &top);
 /// Flattens a config mapping into the Config family; unwraps the `{desc, value}` shape when
 /// the file has it, taking `desc` as the key's description. `_wandb` and `wandb_version` are
 /// not config: the caller gets the `_wandb` node (or -1).
-int flattenConfig(const Doc &doc, const DocNode &top, Flattener &flattener, RunRecord &run, const QString &path);
+int flattenConfig(const Doc &doc, const DocNode &top, Flattener &flattener, RunRecord &run,
+                  const QString &path);
 
 } // namespace runlens

@@ -4,19 +4,16 @@
 
 namespace runlens {
 
-ReaderRegistry ReaderRegistry::withBuiltins()
-{
+ReaderRegistry ReaderRegistry::withBuiltins() {
     ReaderRegistry r;
     r.add(std::make_unique<WandbReader>());
     r.add(std::make_unique<GenericReader>());
     return r;
 }
 
-const Reader *ReaderRegistry::detect(const DirListing &dir) const
-{
+const Reader *ReaderRegistry::detect(const DirListing &dir) const {
     for (const auto &r : m_readers)
-        if (r->detect(dir))
-            return r.get();
+        if (r->detect(dir)) return r.get();
     return nullptr;
 }
 

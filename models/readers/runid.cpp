@@ -5,8 +5,7 @@
 
 namespace runlens {
 
-QString fallbackRunId(const RunCandidate &candidate)
-{
+QString fallbackRunId(const RunCandidate &candidate) {
     const QString rel = QDir(candidate.root).relativeFilePath(candidate.path);
     if (rel.isEmpty() || rel == u"." || rel.startsWith(u".."))
         return QFileInfo(candidate.path).fileName();

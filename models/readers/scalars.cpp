@@ -3,9 +3,9 @@
 #include <QString>
 
 #include <charconv>
-#include <cstring>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -13,21 +13,17 @@ namespace runlens {
 
 namespace {
 
-bool isDigit(char c)
-{
+bool isDigit(char c) {
     return c >= '0' && c <= '9';
 }
 
-bool equalsAny(std::string_view t, std::initializer_list<std::string_view> options)
-{
+bool equalsAny(std::string_view t, std::initializer_list<std::string_view> options) {
     for (std::string_view o : options)
-        if (t == o)
-            return true;
+        if (t == o) return true;
     return false;
 }
 
-std::optional<double> nonFinite(std::string_view t)
-{
+std::optional<double> nonFinite(std::string_view t) {
     std::string_view body = t;
     double sign = 1.0;
     if (!body.empty() && (body[0] == '-' || body[0] == '+')) {
@@ -36,25 +32,22 @@ std::optional<double> nonFinite(std::string_view t)
     }
     if (equalsAny(body, {"nan", "NaN", "NAN", ".nan", ".NaN", ".NAN"}))
         return std::numeric_limits<double>::quiet_NaN();
-    if (equalsAny(body, {"inf", "Inf", "INF", "Infinity", "infinity", "INFINITY", ".inf", ".Inf", ".INF"}))
+    if (equalsAny(body, {"inf", "Inf", "INF", "Infinity", "infinity", "INFINITY", ".inf", ".Inf",
+                         ".INF"}))
         return sign * std::numeric_limits<double>::infinity();
     return std::nullopt;
 }
 
 } // namespace
 
-Value parseNumber(std::string_view t)
-{
-    if (t.empty())
-        return {};
+Value parseNumber(std::string_view t) {
+    if (t.empty()) return {};
     const auto text = [t] { return QString::fromLatin1(t.data(), qsizetype(t.size())); };
-    if (const auto nf = nonFinite(t))
-        return Value::real(*nf, text());
+    if (const auto nf = nonFinite(t)) return Value::real(*nf, text());
 
     // [-+]? digits [. digits?]? ([eE][-+]?digits)?  or  [-+]? . digits ...
     std::size_t i = 0;
-    if (t[i] == '-' || t[i] == '+')
-        ++i;
+    if (t[i] == '-' || t[i] == '+') ++i;
     const std::size_t intStart = i;
     while (i < t.size() && isDigit(t[i]))
         ++i;
@@ -69,31 +62,27 @@ Value parseNumber(std::string_view t)
             ++i;
         fracDigits = i - f;
     }
-    if (intDigits == 0 && fracDigits == 0)
-        return {};
+    if (intDigits == 0 && fracDigits == 0) return {};
     if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
         isReal = true;
         ++i;
-        if (i < t.size() && (t[i] == '-' || t[i] == '+'))
-            ++i;
+        if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
         const std::size_t e = i;
         while (i < t.size() && isDigit(t[i]))
             ++i;
-        if (i == e)
-            return {};
+        if (i == e) return {};
     }
-    if (i != t.size())
-        return {};
+    if (i != t.size()) return {};
 
     if (!isReal) {
         std::string_view digits = t;
-        if (!digits.empty() && digits[0] == '+')
-            digits.remove_prefix(1);
+        if (!digits.empty() && digits[0] == '+') digits.remove_prefix(1);
         qint64 v = 0;
         const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), v);
         if (r.ec == std::errc() && r.ptr == digits.data() + digits.size()) {
             // Keep the spelling only where it is not the plain decimal form (`+5`, `007`, `-0`).
-            const bool plain = t[0] != '+' && !(digits.size() > 1 && digits[digits[0] == '-' ? 1 : 0] == '0');
+            const bool plain =
+                t[0] != '+' && !(digits.size() > 1 && digits[digits[0] == '-' ? 1 : 0] == '0');
             return Value::integer(v, plain ? QString() : text());
         }
         const std::string copy(t);
@@ -105,15 +94,12 @@ Value parseNumber(std::string_view t)
     return Value::real(d, text());
 }
 
-Value resolvePlainScalar(std::string_view t)
-{
-    if (t.empty())
-        return Value::null();
+Value resolvePlainScalar(std::string_view t) {
+    if (t.empty()) return Value::null();
     const char c = t[0];
     // The word forms start with one of these letters; most scalars are numbers or other words.
     if (t.size() <= 5 && std::strchr("~nNtTyYoOfF", c)) {
-        if (equalsAny(t, {"~", "null", "Null", "NULL"}))
-            return Value::null();
+        if (equalsAny(t, {"~", "null", "Null", "NULL"})) return Value::null();
         if (equalsAny(t, {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}))
             return Value::boolean(true);
         if (equalsAny(t, {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"}))
@@ -128,17 +114,16 @@ Value resolvePlainScalar(std::string_view t)
                 return Value::integer(v, QString::fromUtf8(t.data(), qsizetype(t.size())));
         }
         std::string_view body = t;
-        if (body[0] == '-' || body[0] == '+')
-            body.remove_prefix(1);
+        if (body[0] == '-' || body[0] == '+') body.remove_prefix(1);
         // YAML spells non-finite floats only as .nan / .inf; a bare "nan" or "inf" stays a string.
         if (!body.empty() && body[0] == '.' && body.size() > 1 && !isDigit(body[1])) {
-            const bool nanForm = equalsAny(body, {".nan", ".NaN", ".NAN"}) && body.size() == t.size();
+            const bool nanForm =
+                equalsAny(body, {".nan", ".NaN", ".NAN"}) && body.size() == t.size();
             if (nanForm || equalsAny(body, {".inf", ".Inf", ".INF"}))
                 return Value::real(*nonFinite(t), QString::fromUtf8(t.data(), qsizetype(t.size())));
         } else if (!nonFinite(t)) {
             const Value n = parseNumber(t);
-            if (!n.isMissing())
-                return n;
+            if (!n.isMissing()) return n;
         }
     }
     return Value::string(QString::fromUtf8(t.data(), qsizetype(t.size())));

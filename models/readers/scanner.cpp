@@ -14,12 +14,10 @@ namespace runlens {
 using namespace Qt::StringLiterals;
 namespace fs = std::filesystem;
 
-QString ScanStats::summary() const
-{
+QString ScanStats::summary() const {
     QStringList skipped;
     const auto add = [&](int n, const QString &what) {
-        if (n > 0)
-            skipped << u"%1 %2"_s.arg(n).arg(what);
+        if (n > 0) skipped << u"%1 %2"_s.arg(n).arg(what);
     };
     add(linkedTwice, u"folder(s) reached twice through links"_s);
     add(brokenLinks, u"broken link(s)"_s);
@@ -29,8 +27,7 @@ QString ScanStats::summary() const
     add(tooDeep, u"folder(s) nested too deep"_s);
     add(int(missingRoots.size()), u"missing path(s)"_s);
     QString out = u"%1 run folder(s) in %2 folder(s)"_s.arg(runFolders).arg(directories);
-    if (!skipped.isEmpty())
-        out += u"; skipped: "_s + skipped.join(u", "_s);
+    if (!skipped.isEmpty()) out += u"; skipped: "_s + skipped.join(u", "_s);
     return out;
 }
 
@@ -38,10 +35,10 @@ namespace {
 
 constexpr int kMaxDepth = 48;
 
-bool ignoredDir(const QString &name)
-{
-    static const QSet<QString> names = {u".git"_s, u"node_modules"_s, u"__pycache__"_s, u".venv"_s, u"venv"_s,
-                                        u"site-packages"_s, u".ipynb_checkpoints"_s, u".tox"_s, u".mypy_cache"_s};
+bool ignoredDir(const QString &name) {
+    static const QSet<QString> names = {
+        u".git"_s,          u"node_modules"_s,       u"__pycache__"_s, u".venv"_s,      u"venv"_s,
+        u"site-packages"_s, u".ipynb_checkpoints"_s, u".tox"_s,        u".mypy_cache"_s};
     return names.contains(name);
 }
 
@@ -51,18 +48,14 @@ struct Walker {
     ScanResult &result;
     std::set<std::pair<dev_t, ino_t>> visited;
 
-    bool firstVisit(const fs::path &p)
-    {
+    bool firstVisit(const fs::path &p) {
         struct stat st {};
-        if (::stat(p.c_str(), &st) != 0)
-            return false;
+        if (::stat(p.c_str(), &st) != 0) return false;
         return visited.insert({st.st_dev, st.st_ino}).second;
     }
 
-    void walk(const fs::path &dir, const QString &root, int depth)
-    {
-        if (cancelled && cancelled())
-            return;
+    void walk(const fs::path &dir, const QString &root, int depth) {
+        if (cancelled && cancelled()) return;
         if (depth > kMaxDepth) {
             ++result.stats.tooDeep;
             return;
@@ -79,16 +72,14 @@ struct Walker {
         listing.name = QString::fromStdString(dir.filename().string());
         std::vector<std::pair<QString, bool>> subdirs; // name, reached through a link
         for (; it != fs::directory_iterator(); it.increment(ec)) {
-            if (ec)
-                break;
+            if (ec) break;
             const fs::directory_entry &e = *it;
             const QString name = QString::fromStdString(e.path().filename().string());
             std::error_code sec;
             const bool isLink = e.is_symlink(sec);
             const fs::file_status st = e.status(sec); // follows links
             if (sec || st.type() == fs::file_type::not_found) {
-                if (isLink)
-                    ++result.stats.brokenLinks;
+                if (isLink) ++result.stats.brokenLinks;
                 continue;
             }
             if (st.type() == fs::file_type::regular)
@@ -98,8 +89,7 @@ struct Walker {
             else
                 ++result.stats.specialFiles;
         }
-        if (ec)
-            ++result.stats.unreadable;
+        if (ec) ++result.stats.unreadable;
         listing.files.sort();
         // Real folders before links to folders, so a run is found under its real name.
         std::sort(subdirs.begin(), subdirs.end(), [](const auto &a, const auto &b) {
@@ -111,14 +101,14 @@ struct Walker {
         bool descend = true;
         if (const Reader *reader = registry.detect(listing)) {
             ++result.stats.runFolders;
-            result.runs.push_back(RunCandidate{listing.path, root, reader, listing.files, listing.dirs, {}});
+            result.runs.push_back(
+                RunCandidate{listing.path, root, reader, listing.files, listing.dirs, {}});
             descend = reader->descendIntoRuns(listing);
         } else {
             for (const auto &r : registry.readers())
                 r->note(listing, result.notes);
         }
-        if (!descend)
-            return;
+        if (!descend) return;
         for (const auto &[name, isLink] : subdirs) {
             if (ignoredDir(name)) {
                 ++result.stats.ignoredDirs;
@@ -139,8 +129,7 @@ struct Walker {
 
     /// Folders reached through links are walked last, so a run is found under its real path
     /// even when a link to it sorts earlier (`aaa/latest -> ../wandb/run-x`).
-    void walkDeferred()
-    {
+    void walkDeferred() {
         while (!deferred.empty()) {
             std::vector<Pending> batch = std::move(deferred);
             deferred.clear();
@@ -164,8 +153,8 @@ struct Walker {
 
 } // namespace
 
-ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry, const std::function<bool()> &cancelled)
-{
+ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
+                       const std::function<bool()> &cancelled) {
     ScanResult result;
     Walker walker{registry, cancelled, result, {}, {}};
     for (const QString &root : roots) {

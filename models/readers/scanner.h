@@ -13,15 +13,15 @@ class ReaderRegistry;
 
 /// What the walk passed over, and why, so a user can tell "no runs" from "runs skipped".
 struct ScanStats {
-    int directories = 0;       ///< directories listed
-    int runFolders = 0;        ///< folders some reader claimed
-    int linkedTwice = 0;       ///< directories reached again through a link (loops, latest-run)
+    int directories = 0; ///< directories listed
+    int runFolders = 0;  ///< folders some reader claimed
+    int linkedTwice = 0; ///< directories reached again through a link (loops, latest-run)
     int brokenLinks = 0;
-    int specialFiles = 0;      ///< sockets, fifos, devices: never opened
-    int unreadable = 0;        ///< directories that could not be listed
-    int ignoredDirs = 0;       ///< .git, node_modules, __pycache__, virtual envs
-    int tooDeep = 0;           ///< directories below the depth limit
-    QStringList missingRoots;  ///< roots that do not exist or are not folders
+    int specialFiles = 0;     ///< sockets, fifos, devices: never opened
+    int unreadable = 0;       ///< directories that could not be listed
+    int ignoredDirs = 0;      ///< .git, node_modules, __pycache__, virtual envs
+    int tooDeep = 0;          ///< directories below the depth limit
+    QStringList missingRoots; ///< roots that do not exist or are not folders
 
     /// One line for humans: "3 runs in 12 folders; skipped: 1 link loop, ...".
     QString summary() const;

@@ -8,8 +8,7 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-qsizetype firstInvalidUtf8(const QByteArray &bytes)
-{
+qsizetype firstInvalidUtf8(const QByteArray &bytes) {
     const auto *s = reinterpret_cast<const unsigned char *>(bytes.constData());
     const qsizetype n = bytes.size();
     qsizetype i = 0;
@@ -33,23 +32,20 @@ qsizetype firstInvalidUtf8(const QByteArray &bytes)
         } else {
             return i;
         }
-        if (i + len > n)
-            return i;
+        if (i + len > n) return i;
         for (int k = 1; k < len; ++k) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
+            if ((s[i + k] & 0xC0) != 0x80) return i;
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
-        const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-        if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
+        const bool overlong =
+            (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+        if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
         i += len;
     }
     return -1;
 }
 
-std::pair<int, int> lineColumnAt(const QByteArray &bytes, qsizetype offset)
-{
+std::pair<int, int> lineColumnAt(const QByteArray &bytes, qsizetype offset) {
     int line = 1;
     qsizetype lineStart = 0;
     const qsizetype end = std::min(offset, bytes.size());
@@ -62,16 +58,14 @@ std::pair<int, int> lineColumnAt(const QByteArray &bytes, qsizetype offset)
     return {line, int(end - lineStart) + 1};
 }
 
-std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, RunRecord &run, bool *missing)
-{
+std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, RunRecord &run,
+                                       bool *missing) {
     // One stat() answers existence, type and size (QFileInfo would ask several times).
     struct stat st {};
     const bool exists = ::stat(QFile::encodeName(path).constData(), &st) == 0;
-    if (missing)
-        *missing = !exists;
+    if (missing) *missing = !exists;
     if (!exists) {
-        if (missing)
-            return std::nullopt;
+        if (missing) return std::nullopt;
         run.addIssue(Issue::Severity::Error, path, 0, 0, u"file does not exist"_s);
         return std::nullopt;
     }
@@ -89,7 +83,8 @@ std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, Run
     }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        run.addIssue(Issue::Severity::Error, path, 0, 0, u"cannot open: %1"_s.arg(file.errorString()));
+        run.addIssue(Issue::Severity::Error, path, 0, 0,
+                     u"cannot open: %1"_s.arg(file.errorString()));
         return std::nullopt;
     }
     // Read one byte past the measured size to notice a file that grew since (a run writing it).
@@ -97,8 +92,9 @@ std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, Run
     if (bytes.size() > size && bytes.size() <= maxBytes)
         bytes += file.read(maxBytes + 1 - bytes.size());
     if (bytes.size() > maxBytes) {
-        run.addIssue(Issue::Severity::Error, path, 0, 0,
-                     u"file is too large (over %1 MB); not read"_s.arg(double(maxBytes) / 1e6, 0, 'f', 0));
+        run.addIssue(
+            Issue::Severity::Error, path, 0, 0,
+            u"file is too large (over %1 MB); not read"_s.arg(double(maxBytes) / 1e6, 0, 'f', 0));
         return std::nullopt;
     }
     // A file cut short by a crash is often padded with NUL bytes: drop the padding, keep the text.
@@ -107,18 +103,20 @@ std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, Run
         ++padding;
     if (padding > 0 && padding < bytes.size()) {
         const auto [line, column] = lineColumnAt(bytes, bytes.size() - padding);
-        run.addIssue(Issue::Severity::Warning, path, line, column,
-                     u"the file ends in %1 NUL byte(s) (cut short while being written?); they are ignored"_s.arg(padding));
+        run.addIssue(
+            Issue::Severity::Warning, path, line, column,
+            u"the file ends in %1 NUL byte(s) (cut short while being written?); they are ignored"_s
+                .arg(padding));
         bytes.chop(padding);
     }
     if (const qsizetype nul = bytes.indexOf('\0'); nul >= 0) {
         const auto [line, column] = lineColumnAt(bytes, nul);
-        run.addIssue(Issue::Severity::Error, path, line, column,
-                     u"binary content (a NUL byte at offset %1); not a text file, not read"_s.arg(nul));
+        run.addIssue(
+            Issue::Severity::Error, path, line, column,
+            u"binary content (a NUL byte at offset %1); not a text file, not read"_s.arg(nul));
         return std::nullopt;
     }
-    if (bytes.startsWith("\xEF\xBB\xBF"))
-        bytes.remove(0, 3);
+    if (bytes.startsWith("\xEF\xBB\xBF")) bytes.remove(0, 3);
     if (const qsizetype bad = firstInvalidUtf8(bytes); bad >= 0) {
         const auto [line, column] = lineColumnAt(bytes, bad);
         run.addIssue(Issue::Severity::Warning, path, line, column,

@@ -13,7 +13,8 @@ namespace runlens {
 /// UTF-8 repaired with U+FFFD, a UTF-8 byte order mark dropped. Each problem becomes an issue
 /// on `run`. Returns nothing when the file cannot be used at all.
 /// A missing file is reported as an issue unless `missing` is given, which is then set instead.
-std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, RunRecord &run, bool *missing = nullptr);
+std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, RunRecord &run,
+                                       bool *missing = nullptr);
 
 /// Offset of the first byte that is not valid UTF-8, or -1.
 qsizetype firstInvalidUtf8(const QByteArray &bytes);

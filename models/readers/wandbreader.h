@@ -15,7 +15,8 @@ public:
     bool descendIntoRuns(const DirListing &dir) const override;
     void note(const DirListing &dir, ScanNotes &notes) const override;
     RunIdentity identify(const RunCandidate &candidate) const override;
-    RunRecord read(const RunCandidate &candidate, const ScanNotes &notes, const ReadLimits &limits) const override;
+    RunRecord read(const RunCandidate &candidate, const ScanNotes &notes,
+                   const ReadLimits &limits) const override;
 };
 
 } // namespace runlens

@@ -29,36 +29,34 @@ struct TooManyNodes {};
 class DocBuilder final : public YAML::EventHandler {
 public:
     DocBuilder(Doc &doc, RunRecord &run, const QString &file, const ParseLimits &limits)
-        : m_doc(doc), m_run(run), m_file(file), m_limits(limits)
-    {
-    }
+        : m_doc(doc)
+        , m_run(run)
+        , m_file(file)
+        , m_limits(limits) {}
 
     void OnDocumentStart(const YAML::Mark &) override {}
     void OnDocumentEnd() override {}
 
-    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override
-    {
-        if (m_skip)
-            return;
+    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override {
+        if (m_skip) return;
         const int n = newNode(DocNode::Kind::Scalar, mark);
         m_doc.nodes[std::size_t(n)].value = Value::null();
         setAnchor(anchor, n);
         attach(n, u"null"_s);
     }
 
-    void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override
-    {
-        if (m_skip)
-            return;
+    void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override {
+        if (m_skip) return;
         const auto it = m_anchors.find(anchor);
         int target = it == m_anchors.end() ? -1 : it->second;
         bool open = false;
         for (const Frame &f : m_stack)
             open = open || f.node == target;
         if (target < 0 || open) {
-            m_run.addIssue(Issue::Severity::Error, m_file, int(mark.line) + 1, int(mark.column) + 1,
-                           target < 0 ? u"alias to an unknown anchor; read as null"_s
-                                      : u"alias refers to a node that contains it (a cycle); read as null"_s);
+            m_run.addIssue(
+                Issue::Severity::Error, m_file, int(mark.line) + 1, int(mark.column) + 1,
+                target < 0 ? u"alias to an unknown anchor; read as null"_s
+                           : u"alias refers to a node that contains it (a cycle); read as null"_s);
             target = newNode(DocNode::Kind::Scalar, mark);
             m_doc.nodes[std::size_t(target)].value = Value::null();
         }
@@ -66,10 +64,8 @@ public:
     }
 
     void OnScalar(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
-                  const std::string &value) override
-    {
-        if (m_skip)
-            return;
+                  const std::string &value) override {
+        if (m_skip) return;
         const int n = newNode(DocNode::Kind::Scalar, mark);
         m_doc.nodes[std::size_t(n)].value = typed(tag, value);
         setAnchor(anchor, n);
@@ -77,24 +73,20 @@ public:
     }
 
     void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
-                         YAML::EmitterStyle::value) override
-    {
+                         YAML::EmitterStyle::value) override {
         open(DocNode::Kind::Seq, mark, anchor);
     }
     void OnSequenceEnd() override { close(); }
 
     void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
-                    YAML::EmitterStyle::value) override
-    {
+                    YAML::EmitterStyle::value) override {
         open(DocNode::Kind::Map, mark, anchor);
     }
     void OnMapEnd() override { close(); }
 
     /// After a syntax error: keep the containers opened so far, as far as they were read.
-    void salvage()
-    {
-        if (m_doc.root < 0 && !m_stack.empty())
-            m_doc.root = m_stack.front().node;
+    void salvage() {
+        if (m_doc.root < 0 && !m_stack.empty()) m_doc.root = m_stack.front().node;
     }
 
 private:
@@ -106,15 +98,15 @@ private:
         int keyLine = 0;
     };
 
-    Value typed(const std::string &tag, const std::string &value) const
-    {
+    Value typed(const std::string &tag, const std::string &value) const {
         // yaml-cpp tags quoted scalars "!" and plain untagged ones "?".
-        if (tag == "?")
-            return resolvePlainScalar(value);
+        if (tag == "?") return resolvePlainScalar(value);
         const QString text = QString::fromStdString(value);
-        if (tag == "!" || tag.ends_with(":str") || tag.ends_with(":binary") || tag.ends_with("/str"))
+        if (tag == "!" || tag.ends_with(":str") || tag.ends_with(":binary") ||
+            tag.ends_with("/str"))
             return Value::string(text);
-        if (tag.ends_with(":int") || tag.ends_with(":float") || tag.ends_with(":bool") || tag.ends_with(":null")) {
+        if (tag.ends_with(":int") || tag.ends_with(":float") || tag.ends_with(":bool") ||
+            tag.ends_with(":null")) {
             const Value v = resolvePlainScalar(value);
             return v.type() == Value::Type::String ? Value::string(text) : v;
         }
@@ -122,10 +114,8 @@ private:
         return resolvePlainScalar(value);
     }
 
-    int newNode(DocNode::Kind kind, const YAML::Mark &mark)
-    {
-        if (qsizetype(m_doc.nodes.size()) >= m_limits.maxNodes)
-            throw TooManyNodes{};
+    int newNode(DocNode::Kind kind, const YAML::Mark &mark) {
+        if (qsizetype(m_doc.nodes.size()) >= m_limits.maxNodes) throw TooManyNodes{};
         DocNode node;
         node.kind = kind;
         node.line = int(mark.line) + 1;
@@ -134,22 +124,20 @@ private:
         return int(m_doc.nodes.size()) - 1;
     }
 
-    void setAnchor(YAML::anchor_t anchor, int node)
-    {
-        if (anchor != YAML::NullAnchor)
-            m_anchors[anchor] = node;
+    void setAnchor(YAML::anchor_t anchor, int node) {
+        if (anchor != YAML::NullAnchor) m_anchors[anchor] = node;
     }
 
-    void open(DocNode::Kind kind, const YAML::Mark &mark, YAML::anchor_t anchor)
-    {
+    void open(DocNode::Kind kind, const YAML::Mark &mark, YAML::anchor_t anchor) {
         if (m_skip || int(m_stack.size()) >= m_limits.maxDepth) {
             if (m_skip++ == 0) {
                 m_skipMark = mark;
                 if (!m_reportedDepth) {
                     m_reportedDepth = true;
-                    m_run.addIssue(Issue::Severity::Error, m_file, int(mark.line) + 1, int(mark.column) + 1,
-                                   u"nesting deeper than %1 levels; the deeper part is read as null"_s
-                                       .arg(m_limits.maxDepth));
+                    m_run.addIssue(
+                        Issue::Severity::Error, m_file, int(mark.line) + 1, int(mark.column) + 1,
+                        u"nesting deeper than %1 levels; the deeper part is read as null"_s.arg(
+                            m_limits.maxDepth));
                 }
             }
             return;
@@ -159,8 +147,7 @@ private:
         m_stack.push_back(Frame{n, true, false, {}, 0});
     }
 
-    void close()
-    {
+    void close() {
         if (m_skip) {
             if (--m_skip == 0) {
                 const int n = newNode(DocNode::Kind::Scalar, m_skipMark);
@@ -175,11 +162,9 @@ private:
     }
 
     /// Attaches a finished node to the open container; `keyText` is its text should it be a key.
-    void attach(int node, const QString &keyText)
-    {
+    void attach(int node, const QString &keyText) {
         if (m_stack.empty()) {
-            if (m_doc.root < 0)
-                m_doc.root = node;
+            if (m_doc.root < 0) m_doc.root = node;
             return;
         }
         Frame &top = m_stack.back();
@@ -204,21 +189,21 @@ private:
         }
         top.expectKey = true;
         if (const int old = m_doc.setMember(top.node, top.pendingKey, node); old >= 0) {
-            m_run.addIssue(Issue::Severity::Warning, m_file, top.keyLine, 0,
-                           u"duplicate key '%1' (first at line %2); the later value is used"_s
-                               .arg(openPath())
-                               .arg(m_doc.nodes[std::size_t(old)].line));
+            m_run.addIssue(
+                Issue::Severity::Warning, m_file, top.keyLine, 0,
+                u"duplicate key '%1' (first at line %2); the later value is used"_s.arg(openPath())
+                    .arg(m_doc.nodes[std::size_t(old)].line));
         }
     }
 
     /// Dotted path of the key being read in the innermost mapping (`optimizer.name`), so an
     /// issue names the key the user knows, not only its last segment.
-    QString openPath() const
-    {
+    QString openPath() const {
         QStringList segments;
         for (const Frame &f : m_stack) {
             const DocNode &n = m_doc.nodes[std::size_t(f.node)];
-            segments << (n.kind == DocNode::Kind::Seq ? QString::number(n.items.size()) : f.pendingKey);
+            segments << (n.kind == DocNode::Kind::Seq ? QString::number(n.items.size())
+                                                      : f.pendingKey);
         }
         return Key(segments).display();
     }
@@ -236,16 +221,14 @@ private:
 
 } // namespace
 
-bool parseYaml(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString &file, const ParseLimits &limits)
-{
-    if (parseYamlFast(bytes, doc, run, file, limits))
-        return true;
+bool parseYaml(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString &file,
+               const ParseLimits &limits) {
+    if (parseYamlFast(bytes, doc, run, file, limits)) return true;
     return parseYamlEvents(bytes, doc, run, file, limits);
 }
 
 bool parseYamlEvents(const QByteArray &bytes, Doc &doc, RunRecord &run, const QString &file,
-                     const ParseLimits &limits)
-{
+                     const ParseLimits &limits) {
     std::istringstream in(std::string(bytes.constData(), std::size_t(bytes.size())));
     DocBuilder builder(doc, run, file, limits);
     try {
@@ -253,10 +236,11 @@ bool parseYamlEvents(const QByteArray &bytes, Doc &doc, RunRecord &run, const QS
         parser.HandleNextDocument(builder);
     } catch (const YAML::DeepRecursion &e) {
         // Caught by type: yaml-cpp's own message for it is a misleading "bad file".
-        run.addIssue(Issue::Severity::Error, file, e.mark.is_null() ? 0 : e.mark.line + 1,
-                     e.mark.is_null() ? 0 : e.mark.column + 1,
-                     u"nesting too deep (over %1 levels, the YAML parser's limit); the rest of the file is not read"_s
-                         .arg(e.depth()));
+        run.addIssue(
+            Issue::Severity::Error, file, e.mark.is_null() ? 0 : e.mark.line + 1,
+            e.mark.is_null() ? 0 : e.mark.column + 1,
+            u"nesting too deep (over %1 levels, the YAML parser's limit); the rest of the file is not read"_s
+                .arg(e.depth()));
         builder.salvage();
         return !doc.isEmpty();
     } catch (const YAML::Exception &e) {
@@ -274,7 +258,8 @@ bool parseYamlEvents(const QByteArray &bytes, Doc &doc, RunRecord &run, const QS
         doc = Doc{};
         return false;
     } catch (const std::bad_alloc &) {
-        run.addIssue(Issue::Severity::Error, file, 0, 0, u"out of memory while parsing; the file is not read"_s);
+        run.addIssue(Issue::Severity::Error, file, 0, 0,
+                     u"out of memory while parsing; the file is not read"_s);
         doc = Doc{};
         return false;
     }

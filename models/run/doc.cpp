@@ -2,8 +2,7 @@
 
 namespace runlens {
 
-int Doc::setMember(int map, QString key, int value)
-{
+int Doc::setMember(int map, QString key, int value) {
     constexpr std::size_t kIndexFrom = 16; // below this a linear scan is cheaper than hashing
     auto &members = nodes[std::size_t(map)].members;
     if (members.size() < kIndexFrom) {

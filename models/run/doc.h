@@ -21,15 +21,13 @@ struct DocNode {
     Kind kind = Kind::Scalar;
     int line = 0; ///< 1-based position in the file, 0 when unknown
     int column = 0;
-    Value value;                                    ///< scalars
-    std::vector<std::pair<QString, int>> members;   ///< maps, in file order, keys unique
-    std::vector<int> items;                         ///< sequences
+    Value value;                                  ///< scalars
+    std::vector<std::pair<QString, int>> members; ///< maps, in file order, keys unique
+    std::vector<int> items;                       ///< sequences
 
-    const DocNode *member(const std::vector<DocNode> &arena, const QString &key) const
-    {
+    const DocNode *member(const std::vector<DocNode> &arena, const QString &key) const {
         for (const auto &m : members)
-            if (m.first == key)
-                return &arena[std::size_t(m.second)];
+            if (m.first == key) return &arena[std::size_t(m.second)];
         return nullptr;
     }
 };
@@ -42,15 +40,19 @@ struct Doc {
     /// and Python's json do) and returns the node it replaced; otherwise returns -1. Mappings
     /// with many keys get a hash index, so a file of a million keys stays linear.
     int setMember(int map, QString key, int value);
-    bool truncated = false; ///< the text ended inside a value: a file cut short or still being written
+    bool truncated =
+        false; ///< the text ended inside a value: a file cut short or still being written
 
     bool isEmpty() const { return root < 0; }
     const DocNode &node(int i) const { return nodes[std::size_t(i)]; }
     const DocNode *rootNode() const { return root < 0 ? nullptr : &nodes[std::size_t(root)]; }
-    const DocNode *member(const DocNode &map, const QString &key) const { return map.member(nodes, key); }
+    const DocNode *member(const DocNode &map, const QString &key) const {
+        return map.member(nodes, key);
+    }
 
 private:
-    std::unordered_map<int, QHash<QString, std::size_t>> m_memberIndex; ///< map node -> key -> position
+    std::unordered_map<int, QHash<QString, std::size_t>>
+        m_memberIndex; ///< map node -> key -> position
 };
 
 } // namespace runlens

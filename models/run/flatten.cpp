@@ -6,8 +6,7 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-QString jsonQuote(const QString &s)
-{
+QString jsonQuote(const QString &s) {
     QString out;
     out.reserve(s.size() + 2);
     out += u'"';
@@ -39,17 +38,13 @@ QString jsonQuote(const QString &s)
     return out;
 }
 
-bool Flattener::spend()
-{
-    if (++m_visits <= m_limits.maxVisits)
-        return true;
+bool Flattener::spend() {
+    if (++m_visits <= m_limits.maxVisits) return true;
     return false;
 }
 
-bool Flattener::toJson(const Doc &doc, int index, QString &out, int depth)
-{
-    if (!spend() || depth > m_limits.maxDepth)
-        return false;
+bool Flattener::toJson(const Doc &doc, int index, QString &out, int depth) {
+    if (!spend() || depth > m_limits.maxDepth) return false;
     const DocNode &n = doc.node(index);
     switch (n.kind) {
     case DocNode::Kind::Scalar: {
@@ -80,11 +75,9 @@ bool Flattener::toJson(const Doc &doc, int index, QString &out, int depth)
         out += u'[';
         bool first = true;
         for (int item : n.items) {
-            if (!first)
-                out += u", "_s;
+            if (!first) out += u", "_s;
             first = false;
-            if (!toJson(doc, item, out, depth + 1))
-                return false;
+            if (!toJson(doc, item, out, depth + 1)) return false;
         }
         out += u']';
         return true;
@@ -93,13 +86,11 @@ bool Flattener::toJson(const Doc &doc, int index, QString &out, int depth)
         out += u'{';
         bool first = true;
         for (const auto &[k, child] : n.members) {
-            if (!first)
-                out += u", "_s;
+            if (!first) out += u", "_s;
             first = false;
             out += jsonQuote(k);
             out += u": "_s;
-            if (!toJson(doc, child, out, depth + 1))
-                return false;
+            if (!toJson(doc, child, out, depth + 1)) return false;
         }
         out += u'}';
         return true;
@@ -108,24 +99,22 @@ bool Flattener::toJson(const Doc &doc, int index, QString &out, int depth)
     return true;
 }
 
-void Flattener::flatten(const Doc &doc, int node, const Key &prefix, Family family, const QString &desc,
-                        RunRecord &out, const QString &file)
-{
-    if (node < 0)
-        return;
+void Flattener::flatten(const Doc &doc, int node, const Key &prefix, Family family,
+                        const QString &desc, RunRecord &out, const QString &file) {
+    if (node < 0) return;
     walk(doc, node, prefix, 0, family, desc, out, file);
 }
 
-void Flattener::walk(const Doc &doc, int index, const Key &key, int depth, Family family, const QString &desc,
-                     RunRecord &out, const QString &file)
-{
+void Flattener::walk(const Doc &doc, int index, const Key &key, int depth, Family family,
+                     const QString &desc, RunRecord &out, const QString &file) {
     const DocNode &n = doc.node(index);
     if (!spend()) {
         if (!m_reportedVisits) {
             m_reportedVisits = true;
-            out.addIssue(Issue::Severity::Error, file, n.line, n.column,
-                         u"aliases expand to more than %1 nodes (an alias bomb?); the rest of the file is left out"_s
-                             .arg(m_limits.maxVisits));
+            out.addIssue(
+                Issue::Severity::Error, file, n.line, n.column,
+                u"aliases expand to more than %1 nodes (an alias bomb?); the rest of the file is left out"_s
+                    .arg(m_limits.maxVisits));
         }
         return;
     }
@@ -144,7 +133,8 @@ void Flattener::walk(const Doc &doc, int index, const Key &key, int depth, Famil
             if (!m_reportedKeys) {
                 m_reportedKeys = true;
                 out.addIssue(Issue::Severity::Error, file, n.line, n.column,
-                             u"more than %1 keys in this run; the rest are left out"_s.arg(m_limits.maxKeys));
+                             u"more than %1 keys in this run; the rest are left out"_s.arg(
+                                 m_limits.maxKeys));
             }
             return;
         }
@@ -154,35 +144,35 @@ void Flattener::walk(const Doc &doc, int index, const Key &key, int depth, Famil
 
     switch (n.kind) {
     case DocNode::Kind::Scalar:
-        if (!key.isEmpty())
-            addValue(n.value);
+        if (!key.isEmpty()) addValue(n.value);
         return;
     case DocNode::Kind::Seq:
     case DocNode::Kind::Map: {
         const bool isMap = n.kind == DocNode::Kind::Map;
         const DocNode *typeMember = isMap ? doc.member(n, u"_type"_s) : nullptr;
-        const bool whole = !isMap || n.members.empty()
-            || (typeMember && typeMember->kind == DocNode::Kind::Scalar
-                && typeMember->value.type() == Value::Type::String);
+        const bool whole = !isMap || n.members.empty() ||
+                           (typeMember && typeMember->kind == DocNode::Kind::Scalar &&
+                            typeMember->value.type() == Value::Type::String);
         if (!whole) {
             for (const auto &[k, child] : n.members)
                 walk(doc, child, key.child(k), depth + 1, family, desc, out, file);
             return;
         }
-        if (key.isEmpty())
-            return;
+        if (key.isEmpty()) return;
         QString json;
         if (!toJson(doc, index, json, depth)) {
             if (!m_reportedVisits && m_visits > m_limits.maxVisits) {
                 m_reportedVisits = true;
-                out.addIssue(Issue::Severity::Error, file, n.line, n.column,
-                             u"aliases expand to more than %1 nodes (an alias bomb?) at %2; the value is left out"_s
-                                 .arg(m_limits.maxVisits)
-                                 .arg(key.display()));
+                out.addIssue(
+                    Issue::Severity::Error, file, n.line, n.column,
+                    u"aliases expand to more than %1 nodes (an alias bomb?) at %2; the value is left out"_s
+                        .arg(m_limits.maxVisits)
+                        .arg(key.display()));
             } else if (!m_reportedDepth) {
                 m_reportedDepth = true;
                 out.addIssue(Issue::Severity::Error, file, n.line, n.column,
-                             u"nesting deeper than %1 levels in %2; the value is left out"_s.arg(m_limits.maxDepth)
+                             u"nesting deeper than %1 levels in %2; the value is left out"_s
+                                 .arg(m_limits.maxDepth)
                                  .arg(key.display()));
             }
             return;

@@ -19,7 +19,8 @@ struct FlattenLimits {
 /// so the key limit counts over all of the run's files.
 class Flattener {
 public:
-    explicit Flattener(FlattenLimits limits = {}) : m_limits(limits) {}
+    explicit Flattener(FlattenLimits limits = {})
+        : m_limits(limits) {}
 
     /// Flattens `node` of `doc` under `prefix` into `out`; limits hit become issues on `file`.
     void flatten(const Doc &doc, int node, const Key &prefix, Family family, const QString &desc,
@@ -32,8 +33,8 @@ public:
     int keyCount() const { return m_keys; }
 
 private:
-    void walk(const Doc &doc, int node, const Key &key, int depth, Family family, const QString &desc,
-              RunRecord &out, const QString &file);
+    void walk(const Doc &doc, int node, const Key &key, int depth, Family family,
+              const QString &desc, RunRecord &out, const QString &file);
     bool spend();
 
     FlattenLimits m_limits;

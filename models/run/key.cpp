@@ -4,8 +4,7 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-QString familyName(Family f)
-{
+QString familyName(Family f) {
     switch (f) {
     case Family::Config:
         return u"config"_s;
@@ -17,19 +16,14 @@ QString familyName(Family f)
     return {};
 }
 
-std::optional<Family> familyFromName(QStringView name)
-{
-    if (name == u"config")
-        return Family::Config;
-    if (name == u"metric" || name == u"metrics" || name == u"summary")
-        return Family::Metric;
-    if (name == u"meta")
-        return Family::Meta;
+std::optional<Family> familyFromName(QStringView name) {
+    if (name == u"config") return Family::Config;
+    if (name == u"metric" || name == u"metrics" || name == u"summary") return Family::Metric;
+    if (name == u"meta") return Family::Meta;
     return std::nullopt;
 }
 
-Key Key::child(const QString &segment) const
-{
+Key Key::child(const QString &segment) const {
     Key k = *this;
     k.m_segments.append(segment);
     return k;
@@ -37,16 +31,15 @@ Key Key::child(const QString &segment) const
 
 namespace {
 
-bool needsQuoting(const QString &segment)
-{
+bool needsQuoting(const QString &segment) {
     // `["` anywhere would read back as the start of a quoted segment.
-    return segment.isEmpty() || segment.contains(u'.') || segment.startsWith(u'[') || segment.contains(u"[\""_s);
+    return segment.isEmpty() || segment.contains(u'.') || segment.startsWith(u'[') ||
+           segment.contains(u"[\""_s);
 }
 
 } // namespace
 
-QString Key::display() const
-{
+QString Key::display() const {
     QString out;
     for (const QString &s : m_segments) {
         if (needsQuoting(s)) {
@@ -54,16 +47,14 @@ QString Key::display() const
             escaped.replace(u"\\"_s, u"\\\\"_s).replace(u"\""_s, u"\\\""_s);
             out += u"[\""_s + escaped + u"\"]"_s;
         } else {
-            if (!out.isEmpty())
-                out += u'.';
+            if (!out.isEmpty()) out += u'.';
             out += s;
         }
     }
     return out;
 }
 
-Key Key::fromDisplay(QStringView text)
-{
+Key Key::fromDisplay(QStringView text) {
     QStringList segments;
     QString current;
     bool haveCurrent = false;
@@ -72,21 +63,18 @@ Key Key::fromDisplay(QStringView text)
     while (i < n) {
         const QChar c = text[i];
         if (c == u'[' && i + 1 < n && text[i + 1] == u'"') {
-            if (haveCurrent)
-                segments.append(current);
+            if (haveCurrent) segments.append(current);
             current.clear();
             i += 2;
             while (i < n && text[i] != u'"') {
-                if (text[i] == u'\\' && i + 1 < n)
-                    ++i;
+                if (text[i] == u'\\' && i + 1 < n) ++i;
                 current += text[i++];
             }
             i += 2; // closing quote and bracket
             segments.append(current);
             current.clear();
             haveCurrent = false;
-            if (i < n && text[i] == u'.')
-                ++i;
+            if (i < n && text[i] == u'.') ++i;
             continue;
         }
         if (c == u'.') {
@@ -100,8 +88,7 @@ Key Key::fromDisplay(QStringView text)
         haveCurrent = true;
         ++i;
     }
-    if (haveCurrent)
-        segments.append(current);
+    if (haveCurrent) segments.append(current);
     return Key(segments);
 }
 

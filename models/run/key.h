@@ -22,7 +22,8 @@ std::optional<Family> familyFromName(QStringView name);
 class Key {
 public:
     Key() = default;
-    explicit Key(QStringList segments) : m_segments(std::move(segments)) {}
+    explicit Key(QStringList segments)
+        : m_segments(std::move(segments)) {}
 
     /// Parses the display form back: dots separate segments, `["..."]` quotes one segment.
     static Key fromDisplay(QStringView text);
@@ -33,7 +34,9 @@ public:
     QString display() const;
 
     friend bool operator==(const Key &a, const Key &b) { return a.m_segments == b.m_segments; }
-    friend size_t qHash(const Key &k, size_t seed = 0) { return qHashRange(k.m_segments.begin(), k.m_segments.end(), seed); }
+    friend size_t qHash(const Key &k, size_t seed = 0) {
+        return qHashRange(k.m_segments.begin(), k.m_segments.end(), seed);
+    }
 
 private:
     QStringList m_segments;

@@ -4,8 +4,7 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-QString statusName(RunStatus s)
-{
+QString statusName(RunStatus s) {
     switch (s) {
     case RunStatus::Unknown:
         return u"unknown"_s;
@@ -19,8 +18,7 @@ QString statusName(RunStatus s)
     return {};
 }
 
-QString Issue::severityName(Severity s)
-{
+QString Issue::severityName(Severity s) {
     switch (s) {
     case Severity::Note:
         return u"note"_s;
@@ -32,16 +30,13 @@ QString Issue::severityName(Severity s)
     return {};
 }
 
-QString Issue::toString() const
-{
+QString Issue::toString() const {
     QString out = file;
     if (!file.isEmpty() && line > 0) {
         out += u':' + QString::number(line);
-        if (column > 0)
-            out += u':' + QString::number(column);
+        if (column > 0) out += u':' + QString::number(column);
     }
-    if (!out.isEmpty())
-        out += u": "_s;
+    if (!out.isEmpty()) out += u": "_s;
     return out + message;
 }
 

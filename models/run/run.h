@@ -45,25 +45,24 @@ struct RunRecord {
     QString format; ///< reader name: "wandb", "generic", ...
     QString path;   ///< the run folder
     RunStatus status = RunStatus::Unknown;
-    qint64 startMs = -1;         ///< start as ms since the epoch (UTC); -1 when unknown
-    double durationSec = -1.0;   ///< wall-clock run time; negative when unknown
-    std::vector<Entry> entries;  ///< config, metric and meta values in file order
+    qint64 startMs = -1;        ///< start as ms since the epoch (UTC); -1 when unknown
+    double durationSec = -1.0;  ///< wall-clock run time; negative when unknown
+    std::vector<Entry> entries; ///< config, metric and meta values in file order
     std::vector<Issue> issues;
     int unlistedIssues = 0; ///< issues beyond kMaxIssues, counted but not kept
 
     /// A hostile file can hold a million duplicate keys: past this, issues are only counted.
     static constexpr std::size_t kMaxIssues = 200;
 
-    void addIssue(Issue::Severity s, const QString &file, int line, int column, const QString &message)
-    {
+    void addIssue(Issue::Severity s, const QString &file, int line, int column,
+                  const QString &message) {
         if (issues.size() >= kMaxIssues) {
             ++unlistedIssues;
             return;
         }
         issues.push_back(Issue{s, file, line, column, message});
     }
-    void add(Family f, Key k, Value v, QString desc = {})
-    {
+    void add(Family f, Key k, Value v, QString desc = {}) {
         entries.push_back(Entry{f, std::move(k), std::move(v), std::move(desc)});
     }
 };

@@ -4,19 +4,16 @@
 
 namespace runlens {
 
-int RunInfo::problemCount() const
-{
+int RunInfo::problemCount() const {
     return int(std::count_if(issues.begin(), issues.end(),
                              [](const Issue &i) { return i.severity != Issue::Severity::Note; }));
 }
 
-int RunTable::findColumn(Family f, const Key &k) const
-{
+int RunTable::findColumn(Family f, const Key &k) const {
     return m_columnIndex.value(ColumnId{f, k}, -1);
 }
 
-RunTable::Cell RunTable::makeCell(const Value &v)
-{
+RunTable::Cell RunTable::makeCell(const Value &v) {
     Cell c;
     c.type = v.type();
     switch (v.type()) {
@@ -47,8 +44,7 @@ RunTable::Cell RunTable::makeCell(const Value &v)
     return c;
 }
 
-Value RunTable::toValue(const Cell &c) const
-{
+Value RunTable::toValue(const Cell &c) const {
     switch (c.type) {
     case Value::Type::Missing:
         return Value::missing();
@@ -57,7 +53,8 @@ Value RunTable::toValue(const Cell &c) const
     case Value::Type::Bool:
         return Value::boolean(c.i != 0);
     case Value::Type::Int:
-        return c.big ? Value::bigInteger(m_pool.at(c.text), c.d) : Value::integer(c.i, m_pool.at(c.text));
+        return c.big ? Value::bigInteger(m_pool.at(c.text), c.d)
+                     : Value::integer(c.i, m_pool.at(c.text));
     case Value::Type::Real:
         return Value::real(c.d, m_pool.at(c.text));
     case Value::Type::String:
@@ -70,34 +67,28 @@ Value RunTable::toValue(const Cell &c) const
     return {};
 }
 
-const RunTable::Cell *RunTable::findCell(int row, int col) const
-{
+const RunTable::Cell *RunTable::findCell(int row, int col) const {
     const Column &column = m_columns[std::size_t(col)];
     if (column.dense) {
-        if (std::size_t(row) >= column.cells.size())
-            return nullptr;
+        if (std::size_t(row) >= column.cells.size()) return nullptr;
         const Cell &c = column.cells[std::size_t(row)];
         return c.type == Value::Type::Missing ? nullptr : &c;
     }
     const auto it = std::lower_bound(column.rows.begin(), column.rows.end(), std::uint32_t(row));
-    if (it == column.rows.end() || *it != std::uint32_t(row))
-        return nullptr;
+    if (it == column.rows.end() || *it != std::uint32_t(row)) return nullptr;
     return &column.cells[std::size_t(it - column.rows.begin())];
 }
 
-Value RunTable::value(int row, int col) const
-{
+Value RunTable::value(int row, int col) const {
     const Cell *c = findCell(row, col);
     return c ? toValue(*c) : Value::missing();
 }
 
-bool RunTable::hasValue(int row, int col) const
-{
+bool RunTable::hasValue(int row, int col) const {
     return findCell(row, col) != nullptr;
 }
 
-int RunTable::appendRun(RunRecord &&record)
-{
+int RunTable::appendRun(RunRecord &&record) {
     const auto row = std::uint32_t(m_runs.size());
     RunInfo info;
     info.id = std::move(record.id);
@@ -111,8 +102,7 @@ int RunTable::appendRun(RunRecord &&record)
     m_runs.push_back(std::move(info));
 
     for (Entry &e : record.entries) {
-        if (e.value.isMissing())
-            continue;
+        if (e.value.isMissing()) continue;
         ColumnId id{e.family, e.key};
         int col = m_columnIndex.value(id, -1);
         if (col < 0) {
@@ -129,10 +119,8 @@ int RunTable::appendRun(RunRecord &&record)
             column.info.description = e.description;
         const Cell cell = makeCell(e.value);
         if (column.dense) {
-            if (column.cells.size() <= row)
-                column.cells.resize(row + 1);
-            if (column.cells[row].type == Value::Type::Missing)
-                ++column.count;
+            if (column.cells.size() <= row) column.cells.resize(row + 1);
+            if (column.cells[row].type == Value::Type::Missing) ++column.count;
             column.cells[row] = cell;
         } else if (!column.rows.empty() && column.rows.back() == row) {
             column.cells.back() = cell; // a reader emitted the key twice: the later value wins
@@ -145,8 +133,7 @@ int RunTable::appendRun(RunRecord &&record)
     return int(row);
 }
 
-void RunTable::squeeze()
-{
+void RunTable::squeeze() {
     const std::size_t n = m_runs.size();
     for (Column &column : m_columns) {
         // A dense cell costs 16 bytes per run, a sparse one 20 bytes per value.
@@ -166,8 +153,7 @@ void RunTable::squeeze()
     m_runs.shrink_to_fit();
 }
 
-std::size_t RunTable::memoryBytes() const
-{
+std::size_t RunTable::memoryBytes() const {
     std::size_t bytes = m_runs.capacity() * sizeof(RunInfo);
     for (const RunInfo &r : m_runs) {
         for (const QString *s : {&r.id, &r.name, &r.path})
@@ -178,8 +164,8 @@ std::size_t RunTable::memoryBytes() const
     }
     bytes += m_columns.capacity() * sizeof(Column);
     for (const Column &c : m_columns)
-        bytes += c.cells.capacity() * sizeof(Cell) + c.rows.capacity() * sizeof(std::uint32_t)
-            + std::size_t(c.info.display.capacity() + c.info.description.capacity()) * 2;
+        bytes += c.cells.capacity() * sizeof(Cell) + c.rows.capacity() * sizeof(std::uint32_t) +
+                 std::size_t(c.info.display.capacity() + c.info.description.capacity()) * 2;
     bytes += m_columnIndex.size() * (sizeof(ColumnId) + 16);
     return bytes + m_pool.memoryBytes();
 }

@@ -71,7 +71,8 @@ private:
             qint64 i;
             double d;
         };
-        Cell() : i(0) {}
+        Cell()
+            : i(0) {}
     };
     struct Column {
         ColumnInfo info;
@@ -83,8 +84,12 @@ private:
     struct ColumnId {
         Family family;
         Key key;
-        friend bool operator==(const ColumnId &a, const ColumnId &b) { return a.family == b.family && a.key == b.key; }
-        friend size_t qHash(const ColumnId &c, size_t seed = 0) { return qHash(c.key, seed) ^ size_t(c.family); }
+        friend bool operator==(const ColumnId &a, const ColumnId &b) {
+            return a.family == b.family && a.key == b.key;
+        }
+        friend size_t qHash(const ColumnId &c, size_t seed = 0) {
+            return qHash(c.key, seed) ^ size_t(c.family);
+        }
     };
 
     const Cell *findCell(int row, int col) const;
