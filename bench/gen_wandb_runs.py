@@ -36,35 +36,9 @@ def run_id(i):
     return "".join(out)
 
 
-def _go_float_slow(x):
-    """Go's strconv.FormatFloat(x, 'g', -1, 64), which wandb-core uses for YAML and JSON."""
-    if math.isnan(x):
-        return "NaN"
-    if math.isinf(x):
-        return "Infinity" if x > 0 else "-Infinity"
-    if x == 0:
-        return "0"
-    r = repr(x)
-    sign = ""
-    if r[0] == "-":
-        sign, r = "-", r[1:]
-    mant, _, e = r.partition("e")
-    ip, _, fp = mant.partition(".")
-    digits = ip + fp
-    dp = len(ip) + (int(e) if e else 0)
-    stripped = digits.lstrip("0")
-    dp -= len(digits) - len(stripped)
-    digits = stripped.rstrip("0")
-    nd = len(digits)
-    exp = dp - 1
-    if exp < -4 or exp >= 6:
-        m = digits[0] + ("." + digits[1:] if nd > 1 else "")
-        return f"{sign}{m}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    if dp <= 0:
-        return f"{sign}0.{'0' * -dp}{digits}"
-    if dp >= nd:
-        return sign + digits + "0" * (dp - nd)
-    return f"{sign}{digits[:dp]}.{digits[dp:]}"
+# Go's float formatting, shared with the example generator so both write what wandb-core writes.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "examples"))
+from generate_examples import go_float as _go_float_slow  # noqa: E402
 
 
 def gf(x):
