@@ -97,17 +97,29 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
     std::atomic<int> next{0};
     std::atomic<bool> stop{false};
     std::mutex mutex;
-    std::condition_variable ready;
+    std::condition_variable ready; // a record arrived, or the workers stopped
+    std::condition_variable space; // the consumer took a record
+    constexpr int kWindow = 256;
+    int consumed = 0; // guarded by mutex
 
     const auto work = [&] {
         for (;;) {
             if (stop.load() || (options.cancelled && options.cancelled())) {
-                stop = true;
+                {
+                    std::lock_guard lock(mutex); // so a waiter cannot miss the change
+                    stop = true;
+                }
                 ready.notify_all();
+                space.notify_all();
                 return;
             }
             const int i = next.fetch_add(1);
             if (i >= total) return;
+            {
+                // Stay at most kWindow runs ahead of the consumer, or records pile up in memory.
+                std::unique_lock lock(mutex);
+                space.wait(lock, [&] { return i < consumed + kWindow || stop.load(); });
+            }
             RunRecord r = readOne(runs[std::size_t(i)], scan.notes, options.limits);
             {
                 std::lock_guard lock(mutex);
@@ -132,7 +144,9 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
             }
             record = std::move(results[std::size_t(i)]);
             results[std::size_t(i)].reset();
+            consumed = i + 1;
         }
+        space.notify_all();
         const int n = ++idCount[record->id];
         if (n > 1) {
             record->addIssue(
@@ -143,7 +157,11 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         result.table.appendRun(std::move(*record));
         if (options.progress) options.progress(i + 1, total);
     }
-    stop = true;
+    {
+        std::lock_guard lock(mutex);
+        stop = true;
+    }
+    space.notify_all();
     for (auto &t : threads)
         t.join();
     result.table.squeeze();
