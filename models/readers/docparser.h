@@ -4,6 +4,7 @@
 #include "run/run.h"
 
 #include <QByteArray>
+#include <QSet>
 
 namespace runlens {
 
@@ -11,6 +12,9 @@ namespace runlens {
 struct ParseLimits {
     int maxDepth = 64;              ///< deeper containers are cut off with an issue
     qsizetype maxNodes = 2'000'000; ///< past this the parse stops with an issue
+    /// JSON only: build just these top-level members and skip the rest (W&B metadata holds
+    /// much a table never shows). Null: keep everything.
+    const QSet<QString> *onlyTopLevelKeys = nullptr;
 };
 
 /// Parses YAML with yaml-cpp's event API into `doc` (no yaml-cpp node tree is built). Aliases

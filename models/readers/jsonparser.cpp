@@ -30,20 +30,24 @@ public:
         , m_stream(stream)
         , m_limits(limits) {}
 
-    bool Null() { return scalar(Value::null()); }
-    bool Bool(bool b) { return scalar(Value::boolean(b)); }
+    bool Null() { return dropScalar() || scalar(Value::null()); }
+    bool Bool(bool b) { return dropScalar() || scalar(Value::boolean(b)); }
     bool RawNumber(const char *s, rapidjson::SizeType len, bool) {
+        if (dropScalar()) return true;
         Value v = parseNumber(std::string_view(s, len));
         if (v.isMissing()) v = Value::string(QString::fromUtf8(s, qsizetype(len)));
         return scalar(std::move(v));
     }
     bool String(const char *s, rapidjson::SizeType len, bool) {
+        if (dropScalar()) return true;
         return scalar(Value::string(QString::fromUtf8(s, qsizetype(len))));
     }
     bool Key(const char *s, rapidjson::SizeType len, bool) {
-        if (m_skip) return true;
+        if (m_skip || m_ignore) return true;
         Frame &f = m_stack.back();
         f.pendingKey = QString::fromUtf8(s, qsizetype(len));
+        if (m_stack.size() == 1 && m_limits.onlyTopLevelKeys && !m_limits.onlyTopLevelKeys->contains(f.pendingKey))
+            m_ignoreNext = true;
         f.keyOffset = int(m_stream.Tell());
         return true;
     }
@@ -70,6 +74,16 @@ private:
         return int(m_doc.nodes.size()) - 1;
     }
 
+    /// Whether a scalar belongs to a skipped member (then it is not even converted).
+    bool dropScalar() {
+        if (m_ignore) return true;
+        if (m_ignoreNext) {
+            m_ignoreNext = false;
+            return true;
+        }
+        return false;
+    }
+
     bool scalar(Value v) {
         if (m_skip) return true;
         const int n = newNode(DocNode::Kind::Scalar);
@@ -80,6 +94,11 @@ private:
     }
 
     bool open(DocNode::Kind kind) {
+        if (m_ignore || m_ignoreNext) {
+            m_ignoreNext = false;
+            ++m_ignore;
+            return true;
+        }
         if (m_skip || int(m_stack.size()) >= m_limits.maxDepth) {
             if (m_skip++ == 0 && !m_reportedDepth) {
                 m_reportedDepth = true;
@@ -98,6 +117,10 @@ private:
     }
 
     bool close() {
+        if (m_ignore) {
+            --m_ignore;
+            return true;
+        }
         if (m_skip) {
             if (--m_skip == 0) return scalar(Value::null());
             return true;
@@ -151,6 +174,8 @@ private:
     const ParseLimits &m_limits;
     std::vector<Frame> m_stack;
     int m_skip = 0;
+    int m_ignore = 0;          ///< depth inside a skipped top-level member
+    bool m_ignoreNext = false; ///< the next value belongs to a skipped top-level member
     bool m_reportedDepth = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <QFile>
 
+#include <cstring>
 #include <sys/stat.h>
 
 namespace runlens {
@@ -13,6 +14,15 @@ qsizetype firstInvalidUtf8(const QByteArray &bytes) {
     const qsizetype n = bytes.size();
     qsizetype i = 0;
     while (i < n) {
+        // Eight ASCII bytes at a time: most config text is plain ASCII.
+        if (i + 8 <= n) {
+            quint64 word;
+            std::memcpy(&word, s + i, 8);
+            if ((word & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         const unsigned char c = s[i];
         if (c < 0x80) {
             ++i;

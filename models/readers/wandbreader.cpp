@@ -60,8 +60,15 @@ const QStringList &metadataKeys() {
 
 void readMetadata(const QString &path, const ReadLimits &limits, Flattener &flattener,
                   RunRecord &run) {
+    static const QSet<QString> wanted = [] {
+        QSet<QString> keys(metadataKeys().begin(), metadataKeys().end());
+        keys << u"startedAt"_s << u"name"_s;
+        return keys;
+    }();
+    ReadLimits only = limits;
+    only.parse.onlyTopLevelKeys = &wanted;
     Doc doc;
-    if (loadDoc(path, false, limits, doc, run) != DocStatus::Ok) return;
+    if (loadDoc(path, false, only, doc, run) != DocStatus::Ok) return;
     const DocNode *top = topMapping(doc, run, path);
     if (!top) return;
     for (const auto &[key, child] : top->members) {
