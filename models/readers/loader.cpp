@@ -1,6 +1,7 @@
 #include "loader.h"
 #include "readerregistry.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QSet>
 #include <QThread>
@@ -133,6 +134,9 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         threads.emplace_back(work);
 
     QHash<QString, int> idCount;
+    std::vector<RunRecord> batch;
+    QElapsedTimer sinceBatch;
+    sinceBatch.start();
     for (int i = 0; i < total; ++i) {
         std::optional<RunRecord> record;
         {
@@ -154,9 +158,19 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                 u"another run has the id %1; this one is shown as %1~%2"_s.arg(record->id).arg(n));
             record->id += u"~%1"_s.arg(n);
         }
-        result.table.appendRun(std::move(*record));
+        if (options.onRecords) {
+            batch.push_back(std::move(*record));
+            if (int(batch.size()) >= options.batchSize || sinceBatch.elapsed() >= 100) {
+                options.onRecords(std::move(batch));
+                batch = {};
+                sinceBatch.restart();
+            }
+        } else {
+            result.table.appendRun(std::move(*record));
+        }
         if (options.progress) options.progress(i + 1, total);
     }
+    if (options.onRecords && !batch.empty()) options.onRecords(std::move(batch));
     {
         std::lock_guard lock(mutex);
         stop = true;
