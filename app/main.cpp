@@ -1,16 +1,24 @@
-// runlens: the headless command line (table, keys, check). The desktop window arrives with
-// issue 3; until then, running without a command prints the usage.
+// runlens: the desktop window when given no command (`runlens [FOLDER...]`, `runlens --demo`),
+// the headless command line otherwise (table, keys, check). Wiring only.
 #include "cli.h"
+#include "mainwindow.h"
 
+#include <QApplication>
 #include <QCoreApplication>
+#include <QFileInfo>
+#include <QSettings>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-const char *const kUsage = R"(usage: runlens COMMAND FOLDER... [options]
+const char *const kUsage = R"(usage: runlens [FOLDER...]           open the window on run folders
+       runlens --demo                  open the window on the bundled example runs
+       runlens COMMAND FOLDER... [options]
 
 Compare machine-learning runs by config and metrics, straight from their folders.
 
@@ -22,26 +30,63 @@ commands:
 run 'runlens COMMAND --help' for a command's options.
 )";
 
+bool isHeadless(int argc, char **argv) {
+    if (argc < 2) return false;
+    const QString first = QString::fromLocal8Bit(argv[1]);
+    return runlens::cli::isCommand(first) || first == u"--help" || first == u"-h" ||
+           first == u"--version";
+}
+
+void setIdentity() {
+    QCoreApplication::setOrganizationName(u"RunLens"_s);
+    QCoreApplication::setApplicationName(u"runlens"_s);
+    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+}
+
+int runGui(int argc, char **argv) {
+    QApplication app(argc, argv);
+    setIdentity();
+    QStringList folders;
+    bool demo = false;
+    for (const QString &arg : app.arguments().mid(1)) {
+        if (arg == u"--demo") {
+            demo = true;
+        } else if (arg.startsWith(u'-')) {
+            std::fprintf(stderr, "runlens: unknown option '%s'\n%s", qPrintable(arg), kUsage);
+            return 2;
+        } else if (!QFileInfo(arg).isDir()) {
+            std::fprintf(stderr, "runlens: '%s' is not a folder that can be read\n",
+                         qPrintable(arg));
+            return 2;
+        } else {
+            folders << arg;
+        }
+    }
+    runlens::MainWindow window;
+    window.show();
+    // The first start (no folders ever opened) shows the bundled example sweep.
+    const bool firstStart = !QSettings().contains(u"recent/folders"_s);
+    if (folders.isEmpty() && (demo || firstStart) &&
+        !runlens::MainWindow::exampleRunsPath().isEmpty())
+        folders << runlens::MainWindow::exampleRunsPath();
+    if (!folders.isEmpty()) window.openFolders(folders);
+    return app.exec();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
+    if (!isHeadless(argc, argv)) return runGui(argc, argv);
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(u"runlens"_s);
-    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+    setIdentity();
     const QStringList args = app.arguments().mid(1);
-    if (args.isEmpty() || args[0] == u"--help" || args[0] == u"-h") {
-        std::fputs(kUsage, args.isEmpty() ? stderr : stdout);
-        return args.isEmpty() ? 2 : 0;
+    if (args[0] == u"--help" || args[0] == u"-h") {
+        std::fputs(kUsage, stdout);
+        return 0;
     }
     if (args[0] == u"--version") {
         std::printf("runlens %s\n", qPrintable(QCoreApplication::applicationVersion()));
         return 0;
-    }
-    if (!runlens::cli::isCommand(args[0])) {
-        std::fprintf(stderr,
-                     "runlens: unknown command '%s' (the desktop window is not built yet)\n%s",
-                     qPrintable(args[0]), kUsage);
-        return 2;
     }
     return runlens::cli::run(args);
 }

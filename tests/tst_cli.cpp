@@ -136,8 +136,10 @@ private slots:
     void badUsage_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no command") << QStringList{} << u"usage"_s;
-        QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"unknown command"_s;
+        // Without a command runlens opens the window; a word that is neither a command nor a
+        // folder is refused before any window appears.
+        QTest::newRow("neither command nor folder") << QStringList{u"frobnicate"_s} << u"frobnicate"_s;
+        QTest::newRow("unknown window option") << QStringList{u"--frobnicate"_s} << u"unknown option"_s;
         QTest::newRow("no folder") << QStringList{u"table"_s} << u"at least one folder"_s;
         QTest::newRow("missing folder")
             << QStringList{u"table"_s, u"no/such/dir"_s} << u"no/such/dir"_s;

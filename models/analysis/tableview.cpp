@@ -137,7 +137,9 @@ bool resolve(const RunTable &table, const QString &spec, std::vector<ViewColumn>
     return true;
 }
 
-bool allSame(const RunTable &table, int column, const std::vector<int> &rows) {
+} // namespace
+
+bool columnIsConstant(const RunTable &table, int column, const std::vector<int> &rows) {
     if (rows.empty()) return true;
     const Value first = table.value(rows.front(), column);
     for (std::size_t i = 1; i < rows.size(); ++i)
@@ -145,20 +147,41 @@ bool allSame(const RunTable &table, int column, const std::vector<int> &rows) {
     return true;
 }
 
-} // namespace
+void sortRunRows(const RunTable &table, std::vector<int> &rows,
+                 const std::vector<ColumnSort> &keys) {
+    if (keys.empty()) return;
+    // Values are computed once per key and row (indexed by table row), not per comparison.
+    std::vector<std::vector<Value>> values(keys.size());
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        values[k].resize(std::size_t(table.rowCount()));
+        for (int r : rows)
+            values[k][std::size_t(r)] = keys[k].field ? runFieldValue(table.run(r), *keys[k].field)
+                                                      : table.value(r, keys[k].column);
+    }
+    std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
+        for (std::size_t k = 0; k < keys.size(); ++k) {
+            const Value &x = values[k][std::size_t(a)], &y = values[k][std::size_t(b)];
+            // Missing and NaN go last whichever the direction; NaN before missing.
+            const bool xLast = x.isMissing() || x.isNaN(), yLast = y.isMissing() || y.isNaN();
+            const int c = Value::compare(x, y);
+            if (xLast || yLast) {
+                if (xLast != yLast) return yLast;
+                if (c != 0) return c < 0;
+                continue;
+            }
+            if (c != 0) return keys[k].descending ? c > 0 : c < 0;
+        }
+        return false;
+    });
+}
 
 std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &spec,
                                        QString *error) {
     std::vector<int> rows(std::size_t(table.rowCount()));
     std::iota(rows.begin(), rows.end(), 0);
 
-    // Sort: stable, on precomputed values, missing last in either direction.
     if (!spec.sort.empty()) {
-        struct Prepared {
-            std::vector<Value> values;
-            bool descending;
-        };
-        std::vector<Prepared> keys;
+        std::vector<ColumnSort> keys;
         for (const SortKey &k : spec.sort) {
             std::vector<ViewColumn> cols;
             if (!resolve(table, k.column, cols, error)) return std::nullopt;
@@ -169,28 +192,9 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
                             cols.size());
                 return std::nullopt;
             }
-            Prepared p{{}, k.descending};
-            p.values.reserve(rows.size());
-            for (int r : rows)
-                p.values.push_back(cols[0].field ? runFieldValue(table.run(r), *cols[0].field)
-                                                 : table.value(r, cols[0].column));
-            keys.push_back(std::move(p));
+            keys.push_back(ColumnSort{cols[0].field, cols[0].column, k.descending});
         }
-        std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
-            for (const Prepared &p : keys) {
-                const Value &x = p.values[std::size_t(a)], &y = p.values[std::size_t(b)];
-                const bool xLast = x.isMissing() || x.isNaN(), yLast = y.isMissing() || y.isNaN();
-                if (xLast || yLast) {
-                    if (xLast != yLast) return yLast;
-                    const int c = Value::compare(x, y); // NaN before missing
-                    if (c != 0) return c < 0;
-                    continue;
-                }
-                const int c = Value::compare(x, y);
-                if (c != 0) return p.descending ? c > 0 : c < 0;
-            }
-            return false;
-        });
+        sortRunRows(table, rows, keys);
     }
 
     std::vector<ViewColumn> columns;
@@ -223,7 +227,7 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
     }
     if (spec.varyingOnly) {
         std::erase_if(columns, [&](const ViewColumn &c) {
-            return !c.field && allSame(table, c.column, rows);
+            return !c.field && columnIsConstant(table, c.column, rows);
         });
     }
     // Headers: the key, with its family in front where two shown columns would read the same.

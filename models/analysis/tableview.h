@@ -56,6 +56,21 @@ private:
     std::vector<ViewColumn> m_columns;
 };
 
+/// A resolved sort key: a run field or a table column.
+struct ColumnSort {
+    std::optional<RunField> field;
+    int column = -1;
+    bool descending = false;
+};
+
+/// Sorts table rows stably by the keys, type-aware (numbers numerically); missing values and
+/// NaN go last whichever the direction. Shared by the CLI view and the GUI model.
+void sortRunRows(const RunTable &table, std::vector<int> &rows,
+                 const std::vector<ColumnSort> &keys);
+
+/// Whether every row in `rows` has the same value in `column` (missing counts as a value).
+bool columnIsConstant(const RunTable &table, int column, const std::vector<int> &rows);
+
 /// Builds the view; nullopt with `error` set when a column or sort spec names nothing.
 std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &spec,
                                        QString *error = nullptr);

@@ -2,6 +2,7 @@
 
 #include "reader.h"
 
+#include <QMetaType>
 #include <QStringList>
 
 #include <functional>
@@ -40,3 +41,5 @@ ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
                        const std::function<bool()> &cancelled = {});
 
 } // namespace runlens
+
+Q_DECLARE_METATYPE(runlens::ScanStats)

@@ -1,0 +1,79 @@
+#include "runloader.h"
+#include "readers/readerregistry.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace runlens {
+
+RunLoader::RunLoader(QObject *parent)
+    : QObject(parent) {
+    qRegisterMetaType<runlens::ScanStats>();
+}
+
+RunLoader::~RunLoader() {
+    cancel();
+    waitForFinished();
+}
+
+void RunLoader::cancel() {
+    if (m_cancel) m_cancel->store(true);
+}
+
+void RunLoader::waitForFinished() {
+    for (QFuture<void> &f : m_futures)
+        f.waitForFinished();
+    m_futures.clear();
+}
+
+void RunLoader::start(const QStringList &roots, int jobs) {
+    cancel();
+    const quint64 generation = ++m_generation;
+    auto cancelled = std::make_shared<std::atomic<bool>>(false);
+    m_cancel = cancelled;
+    m_running = true;
+    m_futures.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
+    // Everything the worker needs is captured by value; results come back through queued
+    // calls on this object, so they arrive on its thread and die with it.
+    m_futures << QtConcurrent::run([this, roots, jobs, generation, cancelled] {
+        const ReaderRegistry registry = ReaderRegistry::withBuiltins();
+        QElapsedTimer clock;
+        clock.start();
+        qint64 lastProgress = -1000;
+        LoadOptions options;
+        options.jobs = jobs;
+        options.batchSize = 1000;
+        options.cancelled = [cancelled] { return cancelled->load(); };
+        options.onRecords = [this, generation](std::vector<RunRecord> &&records) {
+            auto batch = std::make_shared<std::vector<RunRecord>>(std::move(records));
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, batch] {
+                    if (generation == m_generation) emit runsRead(batch);
+                },
+                Qt::QueuedConnection);
+        };
+        options.progress = [&, this, generation](int done, int total) {
+            if (done != total && clock.elapsed() - lastProgress < 100) return;
+            lastProgress = clock.elapsed();
+            const double rate = done / std::max(0.001, clock.elapsed() / 1000.0);
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, done, total, rate] {
+                    if (generation == m_generation) emit progress(done, total, rate);
+                },
+                Qt::QueuedConnection);
+        };
+        const LoadResult result = loadRuns(roots, registry, options);
+        const bool wasCancelled = result.cancelled || cancelled->load();
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, stats = result.stats, merged = result.mergedFolders, wasCancelled] {
+                if (generation != m_generation) return;
+                m_running = false;
+                emit finished(stats, merged, wasCancelled);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+} // namespace runlens

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "readers/loader.h"
+
+#include <QElapsedTimer>
+#include <QFuture>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+namespace runlens {
+
+/// Runs loadRuns on a worker thread for the GUI and hands results back on the GUI thread, in
+/// batches, as values. The newest request wins: starting a load cancels the one running, whose
+/// late batches are dropped. Cancel stops the workers between two runs. Owned by the window.
+class RunLoader : public QObject {
+    Q_OBJECT
+
+public:
+    explicit RunLoader(QObject *parent = nullptr);
+    ~RunLoader() override;
+
+    /// Starts loading `roots`; a load already running is cancelled and superseded.
+    void start(const QStringList &roots, int jobs = 0);
+    void cancel();
+    bool isLoading() const { return m_running; }
+    /// Blocks until every worker has stopped (tests, shutdown).
+    void waitForFinished();
+
+signals:
+    /// A batch of runs in scan order; the receiver may move the records out.
+    void runsRead(std::shared_ptr<std::vector<runlens::RunRecord>> batch);
+    /// Runs read of those found, with the rate so far (runs per second).
+    void progress(int done, int total, double runsPerSecond);
+    /// The load ended: completed, or cancelled (then `cancelled` is true).
+    void finished(const runlens::ScanStats &stats, int mergedFolders, bool cancelled);
+
+private:
+    /// Every job not known to be finished: a superseded job still runs until it sees its
+    /// cancel flag, and it must end before this object does.
+    QList<QFuture<void>> m_futures;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    quint64 m_generation = 0;
+    bool m_running = false;
+};
+
+} // namespace runlens

@@ -1,0 +1,338 @@
+#include "runtablemodel.h"
+
+#include <QDateTime>
+#include <QSet>
+
+#include <algorithm>
+#include <set>
+
+namespace runlens {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const RunField kFields[] = {RunField::Name, RunField::Status, RunField::Start, RunField::Duration};
+
+QString formatDuration(double seconds) {
+    if (seconds < 0) return {};
+    const qint64 s = qint64(seconds + 0.5);
+    if (s < 60) return u"%1s"_s.arg(s);
+    if (s < 3600) return u"%1m %2s"_s.arg(s / 60).arg(s % 60, 2, 10, QChar(u'0'));
+    return u"%1h %2m"_s.arg(s / 3600).arg((s % 3600) / 60, 2, 10, QChar(u'0'));
+}
+
+/// A number short enough for a cell: the file's text unless it is long, then 6 digits.
+QString shortNumber(const Value &v) {
+    const QString text = v.displayText();
+    if (v.type() != Value::Type::Real || text.size() <= 10) return text;
+    return QString::number(v.toDouble(), 'g', 6);
+}
+
+} // namespace
+
+RunTableModel::RunTableModel(QObject *parent)
+    : QAbstractTableModel(parent) {
+    m_columns = computeColumns();
+}
+
+void RunTableModel::clear() {
+    beginResetModel();
+    m_table = RunTable();
+    m_rows.clear();
+    m_columns = computeColumns();
+    m_problemRuns = 0;
+    m_varyingCount = 0;
+    m_loading = true;
+    endResetModel();
+}
+
+void RunTableModel::appendRuns(std::vector<RunRecord> &&records) {
+    if (records.empty()) return;
+    m_loading = true;
+    const int firstNew = m_table.rowCount();
+    for (RunRecord &r : records) {
+        m_problemRuns += std::any_of(r.issues.begin(), r.issues.end(), [](const Issue &i) {
+            return i.severity != Issue::Severity::Note;
+        });
+        m_table.appendRun(std::move(r));
+    }
+
+    // New keys become columns at the end of their family's section: insert them in groups.
+    const std::vector<ViewColumn> next = computeColumns();
+    std::size_t oldPos = 0;
+    for (std::size_t i = 0; i < next.size();) {
+        const bool known = oldPos < m_columns.size() && m_columns[oldPos].field == next[i].field &&
+                           m_columns[oldPos].column == next[i].column;
+        if (known) {
+            ++i;
+            ++oldPos;
+            continue;
+        }
+        std::size_t end = i;
+        while (end < next.size() &&
+               !(oldPos < m_columns.size() && m_columns[oldPos].field == next[end].field &&
+                 m_columns[oldPos].column == next[end].column))
+            ++end;
+        beginInsertColumns({}, int(oldPos), int(oldPos + (end - i) - 1));
+        m_columns.insert(m_columns.begin() + std::ptrdiff_t(oldPos),
+                         next.begin() + std::ptrdiff_t(i), next.begin() + std::ptrdiff_t(end));
+        endInsertColumns();
+        oldPos += end - i;
+        i = end;
+    }
+
+    std::vector<int> added;
+    for (int r = firstNew; r < m_table.rowCount(); ++r)
+        if (rowMatches(r)) added.push_back(r);
+    if (!added.empty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, first + int(added.size()) - 1);
+        m_rows.insert(m_rows.end(), added.begin(), added.end());
+        endInsertRows();
+    }
+    // Keep the sort while rows stream in: a layout change keeps selection and current item.
+    if (!m_sort.empty() && !added.empty()) applySort();
+}
+
+void RunTableModel::finishLoading() {
+    m_loading = false;
+    m_table.squeeze();
+    rebuild();
+}
+
+void RunTableModel::setVaryingOnly(bool on) {
+    if (on == m_varyingOnly) return;
+    m_varyingOnly = on;
+    rebuild();
+}
+
+void RunTableModel::setFilterText(const QString &text) {
+    if (text == m_filter) return;
+    m_filter = text;
+    rebuild();
+}
+
+bool RunTableModel::rowMatches(int tableRow) const {
+    if (m_filter.isEmpty()) return true;
+    const RunInfo &run = m_table.run(tableRow);
+    if (run.id.contains(m_filter, Qt::CaseInsensitive) ||
+        run.name.contains(m_filter, Qt::CaseInsensitive))
+        return true;
+    for (int c = 0; c < m_table.columnCount(); ++c) {
+        if (m_table.column(c).family == Family::Meta) continue;
+        const Value v = m_table.value(tableRow, c);
+        if (!v.isMissing() && v.displayText().contains(m_filter, Qt::CaseInsensitive)) return true;
+    }
+    return false;
+}
+
+std::vector<int> RunTableModel::computeRows() const {
+    std::vector<int> rows;
+    rows.reserve(std::size_t(m_table.rowCount()));
+    for (int r = 0; r < m_table.rowCount(); ++r)
+        if (rowMatches(r)) rows.push_back(r);
+    resort(rows);
+    return rows;
+}
+
+std::vector<ViewColumn> RunTableModel::computeColumns() const {
+    std::vector<ViewColumn> cols;
+    for (RunField f : kFields)
+        cols.push_back(ViewColumn{f, -1, runFieldName(f)});
+    QHash<QString, int> seen;
+    for (int c = 0; c < m_table.columnCount(); ++c)
+        if (m_table.column(c).family != Family::Meta) ++seen[m_table.column(c).display];
+    for (Family family : {Family::Config, Family::Metric}) {
+        for (int c = 0; c < m_table.columnCount(); ++c) {
+            const ColumnInfo &info = m_table.column(c);
+            if (info.family != family) continue;
+            const QString header = seen.value(info.display) > 1
+                                       ? familyName(family) + u':' + info.display
+                                       : info.display;
+            cols.push_back(ViewColumn{std::nullopt, c, header});
+        }
+    }
+    return cols;
+}
+
+void RunTableModel::resort(std::vector<int> &rows) const {
+    std::vector<ColumnSort> keys;
+    for (const SortSpec &s : m_sort)
+        keys.push_back(ColumnSort{s.field, s.column, s.descending});
+    sortRunRows(m_table, rows, keys);
+}
+
+void RunTableModel::rebuild() {
+    beginResetModel();
+    m_rows = computeRows();
+    std::vector<ViewColumn> cols = computeColumns();
+    m_varyingCount = 0;
+    for (const ViewColumn &c : cols)
+        if (!c.field && !columnIsConstant(m_table, c.column, m_rows)) ++m_varyingCount;
+    // With one run nothing varies; hiding every key then would show an empty table.
+    if (m_varyingOnly && m_rows.size() > 1)
+        std::erase_if(cols, [&](const ViewColumn &c) {
+            return !c.field && columnIsConstant(m_table, c.column, m_rows);
+        });
+    m_columns = std::move(cols);
+    endResetModel();
+}
+
+void RunTableModel::sort(int column, Qt::SortOrder order) {
+    if (column < 0 || column >= columnCount()) return;
+    const ViewColumn &c = m_columns[std::size_t(column)];
+    m_sort = {SortSpec{c.field, c.column, order == Qt::DescendingOrder}};
+    applySort();
+}
+
+void RunTableModel::applySort() {
+    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    const std::vector<int> oldRows = m_rows;
+    resort(m_rows);
+    std::vector<int> position(std::size_t(m_table.rowCount()), -1);
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+        position[std::size_t(m_rows[i])] = int(i);
+    QModelIndexList after;
+    for (const QModelIndex &idx : before)
+        after << index(position[std::size_t(oldRows[std::size_t(idx.row())])], idx.column());
+    changePersistentIndexList(before, after);
+    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+void RunTableModel::addSortColumn(int column) {
+    if (column < 0 || column >= columnCount()) return;
+    const ViewColumn &c = m_columns[std::size_t(column)];
+    auto it = std::find_if(m_sort.begin(), m_sort.end(), [&](const SortSpec &s) {
+        return s.field == c.field && s.column == c.column;
+    });
+    if (it != m_sort.end())
+        it->descending = !it->descending;
+    else
+        m_sort.push_back(SortSpec{c.field, c.column, false});
+    applySort();
+}
+
+int RunTableModel::sortColumn() const {
+    if (m_sort.empty()) return -1;
+    for (std::size_t i = 0; i < m_columns.size(); ++i)
+        if (m_columns[i].field == m_sort.front().field &&
+            m_columns[i].column == m_sort.front().column)
+            return int(i);
+    return -1;
+}
+
+Qt::SortOrder RunTableModel::sortOrder() const {
+    return !m_sort.empty() && m_sort.front().descending ? Qt::DescendingOrder : Qt::AscendingOrder;
+}
+
+int RunTableModel::rowCount(const QModelIndex &parent) const {
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int RunTableModel::columnCount(const QModelIndex &parent) const {
+    return parent.isValid() ? 0 : int(m_columns.size());
+}
+
+Value RunTableModel::cellValue(int viewRow, int viewColumn) const {
+    const ViewColumn &c = m_columns[std::size_t(viewColumn)];
+    const int r = m_rows[std::size_t(viewRow)];
+    return c.field ? runFieldValue(m_table.run(r), *c.field) : m_table.value(r, c.column);
+}
+
+QVariant RunTableModel::data(const QModelIndex &index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+    const ViewColumn &c = m_columns[std::size_t(index.column())];
+    const int tableRowIndex = m_rows[std::size_t(index.row())];
+    const RunInfo &run = m_table.run(tableRowIndex);
+    switch (role) {
+    case Qt::DisplayRole: {
+        if (c.field == RunField::Start)
+            return run.startMs < 0 ? QString()
+                                   : QDateTime::fromMSecsSinceEpoch(run.startMs)
+                                         .toString(u"yyyy-MM-dd HH:mm"_s);
+        if (c.field == RunField::Duration) return formatDuration(run.durationSec);
+        const Value v = cellValue(index.row(), index.column());
+        if (v.type() == Value::Type::Bool) return v.toBool() ? u"\u2713"_s : u"\u2717"_s;
+        return v.isNumber() ? shortNumber(v) : v.displayText();
+    }
+    case Qt::ToolTipRole: {
+        if (c.field == RunField::Name)
+            return u"%1\nid: %2\nformat: %3\n%4"_s.arg(run.name, run.id, run.format, run.path);
+        const Value v = cellValue(index.row(), index.column());
+        if (v.isMissing()) return u"(missing in this run)"_s;
+        return u"%1\n(%2)"_s.arg(v.displayText(), v.typeName());
+    }
+    case Qt::TextAlignmentRole: {
+        const Value v = cellValue(index.row(), index.column());
+        return QVariant::fromValue(Qt::Alignment(
+            (v.isNumber() || c.field == RunField::Duration ? Qt::AlignRight : Qt::AlignLeft) |
+            Qt::AlignVCenter));
+    }
+    case FamilyRole:
+        return c.field ? -1 : int(m_table.column(c.column).family);
+    case ValueTypeRole:
+        return int(cellValue(index.row(), index.column()).type());
+    case MissingRole:
+        return cellValue(index.row(), index.column()).isMissing();
+    case NaNRole:
+        return cellValue(index.row(), index.column()).isNaN();
+    case NumberRole:
+        return cellValue(index.row(), index.column()).isNumber();
+    case RunIdRole:
+        return run.id;
+    case TableRowRole:
+        return tableRowIndex;
+    case FullTextRole:
+        return cellValue(index.row(), index.column()).displayText();
+    default:
+        return {};
+    }
+}
+
+QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || section < 0 || section >= columnCount()) return {};
+    const ViewColumn &c = m_columns[std::size_t(section)];
+    switch (role) {
+    case Qt::DisplayRole:
+        return c.header;
+    case FamilyRole:
+        return c.field ? -1 : int(m_table.column(c.column).family);
+    case Qt::ToolTipRole: {
+        if (c.field) return u"run %1"_s.arg(c.header);
+        const ColumnInfo &info = m_table.column(c.column);
+        std::set<Value::Type> types;
+        for (int r : m_rows) {
+            const Value v = m_table.value(r, c.column);
+            if (!v.isMissing()) types.insert(v.type());
+        }
+        QStringList typeNames;
+        for (Value::Type t : types)
+            typeNames << Value::typeName(t);
+        QString tip = u"%1\n%2 key, %3\nin %4 of %5 runs"_s
+                          .arg(info.display, familyName(info.family), typeNames.join(u" | "_s))
+                          .arg(m_table.valueCount(c.column))
+                          .arg(m_table.rowCount());
+        if (!info.description.isEmpty()) tip += u"\n\n"_s + info.description;
+        return tip;
+    }
+    default:
+        return {};
+    }
+}
+
+int RunTableModel::viewRowOfRun(const QString &id) const {
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+        if (m_table.run(m_rows[i]).id == id) return int(i);
+    return -1;
+}
+
+int RunTableModel::keyColumnCount() const {
+    int n = 0;
+    for (int c = 0; c < m_table.columnCount(); ++c)
+        n += m_table.column(c).family != Family::Meta;
+    return n;
+}
+
+} // namespace runlens

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "analysis/tableview.h"
+#include "run/runtable.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+namespace runlens {
+
+/// Presents the loaded runs to the main window's table: one row per shown run (after the quick
+/// filter, in sort order), columns = run fields (name, status, start, duration), then config
+/// keys, then metric keys, optionally only the keys that vary among the shown runs. Owns the
+/// RunTable it shows; rows are appended in batches while a load is running. Carries meaning
+/// in roles (family, missing, NaN, type); widgets decide the looks. QtCore only.
+class RunTableModel : public QAbstractTableModel {
+    Q_OBJECT
+
+public:
+    enum Role {
+        FamilyRole = Qt::UserRole + 1, ///< int: -1 run field, else runlens::Family
+        ValueTypeRole,                 ///< int: Value::Type of the cell
+        MissingRole,                   ///< bool
+        NaNRole,                       ///< bool
+        NumberRole,                    ///< bool: right-align
+        RunIdRole,                     ///< QString, any column
+        TableRowRole,                  ///< int: row in the RunTable
+        FullTextRole,                  ///< QString: the value exactly as the file says
+    };
+
+    explicit RunTableModel(QObject *parent = nullptr);
+
+    const RunTable &table() const { return m_table; }
+    /// Drops every run (a new open).
+    void clear();
+    /// Appends runs as a load delivers them; rows show at once.
+    void appendRuns(std::vector<RunRecord> &&records);
+    /// After a load: compact storage and apply the varying filter over all runs.
+    void finishLoading();
+
+    void setVaryingOnly(bool on);
+    bool varyingOnly() const { return m_varyingOnly; }
+    /// Case-insensitive text that a row must contain in its id, name or any shown cell.
+    void setFilterText(const QString &text);
+    QString filterText() const { return m_filter; }
+
+    /// Sorts by one column (a header click); a second key is added with addSortColumn.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    /// Adds a column as the next sort key, or flips it if it is one already (shift-click).
+    void addSortColumn(int column);
+    /// Primary sort column in view coordinates, -1 when unsorted.
+    int sortColumn() const;
+    Qt::SortOrder sortOrder() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    int tableRow(int viewRow) const { return m_rows[std::size_t(viewRow)]; }
+    /// View row of a run id, -1 when it is not shown.
+    int viewRowOfRun(const QString &id) const;
+    /// Table column of a view column, -1 for run fields.
+    int tableColumn(int viewColumn) const { return m_columns[std::size_t(viewColumn)].column; }
+    /// How many key columns exist and how many of them vary among the shown runs.
+    int keyColumnCount() const;
+    int varyingKeyCount() const { return m_varyingCount; }
+    /// Runs with warnings or errors.
+    int runsWithProblems() const { return m_problemRuns; }
+
+private:
+    struct SortSpec {
+        std::optional<RunField> field;
+        int column;
+        bool descending;
+    };
+
+    Value cellValue(int viewRow, int viewColumn) const;
+    bool rowMatches(int tableRow) const;
+    std::vector<ViewColumn> computeColumns() const;
+    std::vector<int> computeRows() const;
+    void resort(std::vector<int> &rows) const;
+    /// Re-sorts the shown rows as a layout change, moving persistent indexes along.
+    void applySort();
+    /// Recomputes rows and columns; a full reset (selection is restored by the view by run id).
+    void rebuild();
+
+    RunTable m_table;
+    std::vector<int> m_rows;
+    std::vector<ViewColumn> m_columns;
+    std::vector<SortSpec> m_sort;
+    QString m_filter;
+    bool m_varyingOnly = false;
+    bool m_loading = false;
+    int m_varyingCount = 0;
+    int m_problemRuns = 0;
+};
+
+} // namespace runlens

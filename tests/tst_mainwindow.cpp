@@ -1,0 +1,187 @@
+// The main window offscreen: opening folders, rows arriving, sorting, the varying toggle, the
+// filter, selection kept across changes, the details and issues panes. The table model runs
+// under QAbstractItemModelTester the whole time.
+#include "detailspane.h"
+#include "issuespanel.h"
+#include "mainwindow.h"
+#include "runloader.h"
+#include "runtablemodel.h"
+#include "runtableview.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace runlens;
+using namespace Qt::StringLiterals;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<QAbstractItemModelTester> tester;
+
+    void open(const QStringList &folders) {
+        QSignalSpy done(window.get(), &MainWindow::loadFinished);
+        window->openFolders(folders);
+        QVERIFY(done.wait(20000));
+    }
+    QStringList column(int c) const {
+        QStringList out;
+        for (int r = 0; r < window->runModel()->rowCount(); ++r)
+            out << window->runModel()->index(r, c).data().toString();
+        return out;
+    }
+    int columnNamed(const QString &header) const {
+        const RunTableModel *m = window->runModel();
+        for (int c = 0; c < m->columnCount(); ++c)
+            if (m->headerData(c, Qt::Horizontal).toString() == header) return c;
+        return -1;
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true); // settings and cache in a test location
+    }
+
+    void init() {
+        window = std::make_unique<MainWindow>();
+        window->varyingAction()->setChecked(false);
+        tester = std::make_unique<QAbstractItemModelTester>(
+            window->runModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        window->show();
+    }
+
+    void cleanup() {
+        tester.reset();
+        window.reset();
+    }
+
+    void opensFolderAndShowsEveryRun() {
+        open({QFINDTESTDATA("data/generic"), QFINDTESTDATA("data/wandb_old")});
+        QCOMPARE(window->runModel()->rowCount(), 6);
+        QCOMPARE(window->runModel()->headerData(0, Qt::Horizontal).toString(), u"name"_s);
+        QVERIFY(columnNamed(u"optimizer.lr"_s) > 0);
+        QVERIFY(columnNamed(u"config:epoch"_s) > 0); // in both families: headers say which
+        QVERIFY(columnNamed(u"metric:epoch"_s) > columnNamed(u"config:epoch"_s)); // config first
+        // The header tooltip names the key, its family, type and description.
+        const QString tip =
+            window->runModel()
+                ->headerData(columnNamed(u"learning_rate"_s), Qt::Horizontal, Qt::ToolTipRole)
+                .toString();
+        QVERIFY2(tip.contains(u"config key"_s) && tip.contains(u"Peak learning rate"_s),
+                 qPrintable(tip));
+    }
+
+    void sortsTypeAwareWithMissingLast() {
+        open({QFINDTESTDATA("data/generic"), QFINDTESTDATA("data/wandb_old")});
+        const int lr = columnNamed(u"optimizer.lr"_s);
+        window->runModel()->sort(lr, Qt::DescendingOrder);
+        const QStringList values = column(lr);
+        QCOMPARE(values.first(), u"0.1"_s);
+        // Descending numbers, 0.02 after 0.05 (numeric, not text order).
+        QVERIFY(values.indexOf(u"0.05"_s) < values.indexOf(u"0.02"_s));
+        window->runModel()->sort(columnNamed(u"test/acc"_s), Qt::AscendingOrder);
+        const QStringList acc = column(columnNamed(u"test/acc"_s));
+        QCOMPARE(acc.last(), QString()); // wandb_old has no test/acc: missing goes last
+    }
+
+    void secondarySortKey() {
+        open({QFINDTESTDATA("data/generic")});
+        RunTableModel *m = window->runModel();
+        m->sort(columnNamed(u"optimizer.name"_s), Qt::AscendingOrder);
+        m->addSortColumn(columnNamed(u"optimizer.lr"_s));
+        const QStringList names = column(columnNamed(u"optimizer.name"_s));
+        const QStringList lrs = column(columnNamed(u"optimizer.lr"_s));
+        QCOMPARE(names, (QStringList{u"adamw"_s, u"adamw"_s, u"sgd"_s, u"sgd"_s, u"sgd"_s}));
+        QCOMPARE(lrs, (QStringList{u"0.0004"_s, u"0.001"_s, u"0.02"_s, u"0.05"_s, u"0.1"_s}));
+    }
+
+    void varyingToggleHidesConstantKeys() {
+        open({QFINDTESTDATA("data/wandb_sweep")});
+        RunTableModel *m = window->runModel();
+        const int all = m->columnCount();
+        window->varyingAction()->setChecked(true);
+        QVERIFY(m->columnCount() < all);
+        QCOMPARE(m->columnCount(), 4 + m->varyingKeyCount());
+        window->varyingAction()->setChecked(false);
+        QCOMPARE(m->columnCount(), all);
+    }
+
+    void filterKeepsSelection() {
+        open({QFINDTESTDATA("data/generic")});
+        RunTableView *view = window->runView();
+        const int row = window->runModel()->viewRowOfRun(u"exp-json"_s);
+        view->selectRow(row);
+        window->filterEdit()->setText(u"adamw"_s);
+        QTRY_COMPARE(window->runModel()->rowCount(), 2);
+        QCOMPARE(view->currentIndex().data(RunTableModel::RunIdRole).toString(), u"exp-json"_s);
+        QVERIFY(view->selectionModel()->isRowSelected(view->currentIndex().row()));
+        window->filterEdit()->clear();
+        QTRY_COMPARE(window->runModel()->rowCount(), 5);
+        QCOMPARE(view->currentIndex().data(RunTableModel::RunIdRole).toString(), u"exp-json"_s);
+    }
+
+    void detailsPaneShowsSelectedRun() {
+        open({QFINDTESTDATA("data/wandb_old")});
+        window->runView()->selectRow(0);
+        QTreeWidget *tree = window->detailsPane()->tree();
+        QStringList top;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i)
+            top << tree->topLevelItem(i)->text(0);
+        QCOMPARE(top, (QStringList{u"Run"_s, u"Config"_s, u"Metrics"_s, u"Metadata"_s}));
+        // Nested config: optimizer > lr.
+        const QList<QTreeWidgetItem *> lr =
+            tree->findItems(u"lr"_s, Qt::MatchExactly | Qt::MatchRecursive);
+        QCOMPARE(lr.size(), 1);
+        QCOMPARE(lr[0]->parent()->text(0), u"optimizer"_s);
+        QCOMPARE(lr[0]->text(1), u"0.0003"_s);
+        QCOMPARE(
+            tree->findItems(u"host"_s, Qt::MatchExactly | Qt::MatchRecursive).value(0)->text(1),
+            u"gpu-node-1"_s);
+    }
+
+    void issuesPanelSelectsRun() {
+        open({QFINDTESTDATA("data/malformed")});
+        IssuesPanel *issues = window->issuesPanel();
+        QVERIFY(issues->issueCount() >= 13);
+        QTreeWidgetItem *item =
+            issues->tree()->findItems(u"yaml-syntax"_s, Qt::MatchExactly).value(0);
+        QVERIFY(item);
+        issues->tree()->setCurrentItem(item);
+        QCOMPARE(window->runView()->currentIndex().data(RunTableModel::RunIdRole).toString(),
+                 u"yaml-syntax"_s);
+    }
+
+    void newOpenSupersedesRunningLoad() {
+        QSignalSpy done(window.get(), &MainWindow::loadFinished);
+        window->openFolders({QFINDTESTDATA("data/malformed")});
+        window->openFolders({QFINDTESTDATA("data/generic")}); // before the first one finished
+        QVERIFY(done.wait(20000));
+        window->loader()->waitForFinished();
+        QCOMPARE(window->runModel()->rowCount(), 5);
+        QCOMPARE(window->folders().size(), 1);
+    }
+
+    void headerBandsTellFamiliesApart() {
+        window->resize(4000, 600); // every column in view
+        open({QFINDTESTDATA("data/generic")});
+        QHeaderView *header = window->runView()->horizontalHeader();
+        const QImage image = header->grab().toImage();
+        const auto bandColor = [&](int column) {
+            const int x = header->sectionViewportPosition(column) + header->sectionSize(column) / 2;
+            return image.pixelColor(x, image.height() - 2);
+        };
+        QCOMPARE(bandColor(columnNamed(u"optimizer.lr"_s)), FamilyHeader::familyColor(0));
+        QCOMPARE(bandColor(columnNamed(u"test/acc"_s)), FamilyHeader::familyColor(1));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,351 @@
+#include "mainwindow.h"
+
+#include "detailspane.h"
+#include "issuespanel.h"
+#include "runloader.h"
+#include "runtablemodel.h"
+#include "runtableview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+
+namespace runlens {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kMaxRecent = 10;
+
+QString formatCount(qint64 n) {
+    return QLocale::system().toString(n);
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_model(new RunTableModel(this))
+    , m_view(new RunTableView(this))
+    , m_details(new DetailsPane(this))
+    , m_issues(new IssuesPanel(this))
+    , m_loader(new RunLoader(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_filter(new QLineEdit(this))
+    , m_filterTimer(new QTimer(this))
+    , m_status(new QLabel(this))
+    , m_progressText(new QLabel(this))
+    , m_progress(new QProgressBar(this)) {
+    setWindowTitle(tr("RunLens"));
+    setAcceptDrops(true);
+    m_view->setRunModel(m_model);
+    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(m_details);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 1);
+    setCentralWidget(m_splitter);
+
+    auto *dock = new QDockWidget(tr("Issues"), this);
+    dock->setObjectName(u"issuesDock"_s);
+    dock->setWidget(m_issues);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+
+    m_filter->setPlaceholderText(tr("Filter runs (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    m_filterTimer->setSingleShot(true);
+    m_filterTimer->setInterval(200);
+    connect(m_filter, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
+    connect(m_filterTimer, &QTimer::timeout, this, [this] {
+        keepSelection([this] { m_model->setFilterText(m_filter->text().trimmed()); });
+    });
+
+    m_progress->setMaximumWidth(200);
+    m_progress->hide();
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_progressText);
+    statusBar()->addPermanentWidget(m_progress);
+
+    createActions();
+    dock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+I"_s));
+    menuBar()->actions().value(2)->menu()->addAction(dock->toggleViewAction());
+
+    connect(m_loader, &RunLoader::runsRead, this, &MainWindow::onRunsRead);
+    connect(m_loader, &RunLoader::progress, this, &MainWindow::onProgress);
+    connect(m_loader, &RunLoader::finished, this, &MainWindow::onFinished);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::showSelectedRun);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::showSelectedRun);
+    connect(m_issues, &IssuesPanel::runActivated, this, [this](const QString &id) {
+        const int row = m_model->viewRowOfRun(id);
+        if (row >= 0) m_view->selectRow(row);
+    });
+
+    QSettings settings;
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    restoreState(settings.value(u"window/state"_s).toByteArray());
+    m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
+    m_varying->setChecked(settings.value(u"view/varyingOnly"_s, true).toBool());
+    m_model->setVaryingOnly(m_varying->isChecked());
+    if (!settings.contains(u"window/geometry"_s)) {
+        resize(1280, 760);
+        resizeDocks({dock}, {150}, Qt::Vertical);
+        m_splitter->setSizes({900, 380});
+    }
+    updateRecentMenu();
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::exampleRunsPath() {
+    const QStringList candidates = {
+        qEnvironmentVariable("RUNLENS_EXAMPLES"),
+        QCoreApplication::applicationDirPath() + u"/../share/runlens/examples/runs"_s,
+#ifdef RUNLENS_EXAMPLES_DIR
+        QStringLiteral(RUNLENS_EXAMPLES_DIR),
+#endif
+    };
+    for (const QString &c : candidates)
+        if (!c.isEmpty() && QFileInfo(c).isDir()) return QDir(c).absolutePath();
+    return {};
+}
+
+void MainWindow::createActions() {
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open Folder…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run folder"),
+                                                              m_folders.value(0, QDir::homePath()));
+        if (!dir.isEmpty()) openFolders({dir});
+    });
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("Open &Example Runs"), this, [this] {
+        const QString path = exampleRunsPath();
+        if (path.isEmpty())
+            QMessageBox::warning(this, tr("RunLens"),
+                                 tr("The bundled example runs were not found."));
+        else
+            openFolders({path});
+    });
+    QAction *reload = file->addAction(tr("&Reload"), this, [this] {
+        if (!m_folders.isEmpty()) openFolders(m_folders);
+    });
+    reload->setShortcut(QKeySequence::Refresh);
+    m_cancel = file->addAction(tr("&Cancel Loading"), m_loader, &RunLoader::cancel);
+    m_cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancel->setEnabled(false);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *copy = edit->addAction(tr("&Copy Cells as TSV"), this, [this] {
+        QApplication::clipboard()->setText(m_view->selectionAsTsv());
+    });
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    QAction *copyPath = edit->addAction(tr("Copy Run &Folder Path"), this, [this] {
+        const QModelIndex current = m_view->currentIndex();
+        if (!current.isValid()) return;
+        QApplication::clipboard()->setText(
+            m_model->table().run(m_model->tableRow(current.row())).path);
+    });
+    copyPath->setShortcut(QKeySequence(u"Ctrl+Shift+C"_s));
+    QAction *find = edit->addAction(tr("&Filter Runs"), this, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_varying = view->addAction(tr("&Varying Keys Only"));
+    m_varying->setCheckable(true);
+    m_varying->setShortcut(QKeySequence(u"Ctrl+Shift+V"_s));
+    m_varying->setToolTip(tr("Hide keys whose value is the same in every shown run"));
+    connect(m_varying, &QAction::toggled, this, [this](bool on) {
+        keepSelection([&] { m_model->setVaryingOnly(on); });
+        updateStatus();
+    });
+    QAction *fit = view->addAction(tr("&Fit Columns"), m_view, &RunTableView::fitColumns);
+    fit->setShortcut(QKeySequence(u"Ctrl+Shift+F"_s));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About RunLens"), this, [this] {
+        QMessageBox::about(
+            this, tr("About RunLens"),
+            tr("RunLens %1\nCompare machine-learning runs by config and metrics, straight "
+               "from their folders.")
+                .arg(QCoreApplication::applicationVersion()));
+    });
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(u"mainToolBar"_s);
+    bar->setMovable(false);
+    bar->addAction(open);
+    bar->addAction(reload);
+    bar->addAction(m_varying);
+    bar->addSeparator();
+    bar->addWidget(m_filter);
+    bar->addAction(m_cancel);
+}
+
+void MainWindow::openFolders(const QStringList &folders) {
+    QStringList clean;
+    for (const QString &f : folders)
+        clean << QDir(f).absolutePath();
+    m_folders = clean;
+    setWindowTitle(tr("%1 — RunLens").arg(clean.join(u", "_s)));
+    QSettings settings;
+    QStringList recent = settings.value(u"recent/folders"_s).toStringList();
+    const QString entry = clean.join(u'\n');
+    recent.removeAll(entry);
+    recent.prepend(entry);
+    settings.setValue(u"recent/folders"_s, recent.mid(0, kMaxRecent));
+    updateRecentMenu();
+
+    m_model->clear();
+    m_issues->setTable(nullptr);
+    m_fittedColumns = false;
+    m_progress->setRange(0, 0);
+    m_progress->show();
+    m_progressText->setText(tr("Scanning…"));
+    m_cancel->setEnabled(true);
+    m_loader->start(clean);
+    updateStatus();
+}
+
+void MainWindow::onRunsRead(const std::shared_ptr<std::vector<RunRecord>> &batch) {
+    m_model->appendRuns(std::move(*batch));
+    if (!m_fittedColumns && m_model->rowCount() > 0) {
+        m_view->fitColumns();
+        m_fittedColumns = true;
+    }
+    updateStatus();
+}
+
+void MainWindow::onProgress(int done, int total, double rate) {
+    m_progress->setRange(0, std::max(total, 1));
+    m_progress->setValue(done);
+    const int left = rate > 0 ? int((total - done) / rate) : 0;
+    m_progressText->setText(
+        tr("%1 of %2 runs · %3 runs/s · %4:%5 left")
+            .arg(formatCount(done), formatCount(total), formatCount(qint64(rate)))
+            .arg(left / 60)
+            .arg(left % 60, 2, 10, QChar(u'0')));
+}
+
+void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) {
+    keepSelection([this] { m_model->finishLoading(); });
+    m_issues->setTable(&m_model->table());
+    m_view->fitColumns();
+    m_progress->hide();
+    m_cancel->setEnabled(false);
+    m_scanSummary = stats.summary();
+    if (merged > 0)
+        m_scanSummary += tr("; %n folder(s) merged into the run they copy", nullptr, merged);
+    m_progressText->setText(cancelled ? tr("Loading cancelled") : QString());
+    if (m_view->currentIndex().row() < 0 && m_model->rowCount() > 0) m_view->selectRow(0);
+    updateStatus();
+    emit loadFinished();
+}
+
+void MainWindow::updateStatus() {
+    const int runs = m_model->table().rowCount();
+    QString text = tr("%n run(s)", nullptr, runs);
+    if (m_model->rowCount() != runs)
+        text += tr(" (%1 shown)").arg(formatCount(m_model->rowCount()));
+    text += tr(" · %n key(s)", nullptr, m_model->keyColumnCount());
+    if (!m_loader->isLoading()) text += tr(" (%1 varying)").arg(m_model->varyingKeyCount());
+    if (m_model->runsWithProblems() > 0)
+        text += tr(" · %n run(s) with issues", nullptr, m_model->runsWithProblems());
+    m_status->setText(text);
+    m_status->setToolTip(m_scanSummary);
+}
+
+void MainWindow::updateRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(u"recent/folders"_s).toStringList();
+    for (const QString &entry : recent) {
+        const QStringList folders = entry.split(u'\n');
+        m_recentMenu->addAction(folders.join(u", "_s), this,
+                                [this, folders] { openFolders(folders); });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::showSelectedRun() {
+    const QModelIndex current = m_view->currentIndex();
+    m_details->showRun(&m_model->table(),
+                       current.isValid() ? m_model->tableRow(current.row()) : -1);
+}
+
+template <typename F> void MainWindow::keepSelection(F change) {
+    QStringList selected;
+    for (const QModelIndex &i : m_view->selectionModel()->selectedRows())
+        selected << i.data(RunTableModel::RunIdRole).toString();
+    const QModelIndex current = m_view->currentIndex();
+    const QString currentId =
+        current.isValid() ? current.data(RunTableModel::RunIdRole).toString() : QString();
+    const int scroll = m_view->verticalScrollBar()->value();
+    change();
+    QItemSelection selection;
+    for (const QString &id : selected) {
+        const int row = m_model->viewRowOfRun(id);
+        if (row >= 0)
+            selection.select(m_model->index(row, 0),
+                             m_model->index(row, m_model->columnCount() - 1));
+    }
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (const int row = m_model->viewRowOfRun(currentId); row >= 0)
+        m_view->selectionModel()->setCurrentIndex(m_model->index(row, 0),
+                                                  QItemSelectionModel::NoUpdate);
+    m_view->verticalScrollBar()->setValue(scroll);
+    showSelectedRun();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    m_loader->cancel();
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/state"_s, saveState());
+    settings.setValue(u"window/splitter"_s, m_splitter->saveState());
+    settings.setValue(u"view/varyingOnly"_s, m_varying->isChecked());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (std::any_of(urls.begin(), urls.end(), [](const QUrl &u) {
+            return u.isLocalFile() && QFileInfo(u.toLocalFile()).isDir();
+        }))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event) {
+    QStringList folders;
+    for (const QUrl &u : event->mimeData()->urls())
+        if (u.isLocalFile() && QFileInfo(u.toLocalFile()).isDir()) folders << u.toLocalFile();
+    if (!folders.isEmpty()) {
+        openFolders(folders);
+        event->acceptProposedAction();
+    }
+}
+
+} // namespace runlens

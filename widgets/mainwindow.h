@@ -1,0 +1,90 @@
+#pragma once
+
+#include "readers/scanner.h"
+
+#include <QMainWindow>
+
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QSplitter;
+class QTimer;
+class QToolButton;
+
+namespace runlens {
+
+class DetailsPane;
+class IssuesPanel;
+class RunLoader;
+class RunTableModel;
+class RunTableView;
+struct RunRecord;
+
+/// The window a researcher opens every day: run folders in, one live table of runs out, with
+/// the selected run's details beside it and the load issues below. Wiring only; the data work
+/// is in RunTableModel and RunLoader.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens run folders (a new open supersedes a running load).
+    void openFolders(const QStringList &folders);
+    /// The bundled example sweep, or empty when it cannot be found.
+    static QString exampleRunsPath();
+
+    RunTableModel *runModel() const { return m_model; }
+    RunTableView *runView() const { return m_view; }
+    DetailsPane *detailsPane() const { return m_details; }
+    IssuesPanel *issuesPanel() const { return m_issues; }
+    RunLoader *loader() const { return m_loader; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    QAction *varyingAction() const { return m_varying; }
+    QStringList folders() const { return m_folders; }
+
+signals:
+    /// A load ended and the table shows its result.
+    void loadFinished();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void onRunsRead(const std::shared_ptr<std::vector<RunRecord>> &batch);
+    void onProgress(int done, int total, double rate);
+    void onFinished(const ScanStats &stats, int merged, bool cancelled);
+    void updateStatus();
+    void updateRecentMenu();
+    void showSelectedRun();
+    /// Runs `change` (a model reset) and selects the same runs again afterwards.
+    template <typename F> void keepSelection(F change);
+
+    RunTableModel *m_model;
+    RunTableView *m_view;
+    DetailsPane *m_details;
+    IssuesPanel *m_issues;
+    RunLoader *m_loader;
+    QSplitter *m_splitter;
+    QLineEdit *m_filter;
+    QTimer *m_filterTimer;
+    QAction *m_varying = nullptr;
+    QAction *m_cancel = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QLabel *m_status;
+    QLabel *m_progressText;
+    QProgressBar *m_progress;
+    QStringList m_folders;
+    QString m_scanSummary;
+    bool m_fittedColumns = false;
+};
+
+} // namespace runlens

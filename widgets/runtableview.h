@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QHeaderView>
+#include <QStyledItemDelegate>
+#include <QTableView>
+
+namespace runlens {
+
+class RunTableModel;
+
+/// Column header that paints a thin band per key family (config, metric) so the two read
+/// apart, and sorts on click (shift-click adds a secondary key).
+class FamilyHeader : public QHeaderView {
+    Q_OBJECT
+
+public:
+    explicit FamilyHeader(QWidget *parent = nullptr);
+    static QColor familyColor(int family);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+
+signals:
+    void sortRequested(int logicalIndex, bool addKey);
+
+private:
+    QPoint m_pressPos;
+};
+
+/// Draws what the model's roles say: missing values as a faint dash, NaN and infinities in a
+/// warning colour, numbers right-aligned.
+class CellDelegate : public QStyledItemDelegate {
+    Q_OBJECT
+
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
+};
+
+/// The runs table: fixed row heights and no resize-to-contents over all rows, so it stays fast
+/// at 100k rows; Ctrl+C copies the selected cells as TSV.
+class RunTableView : public QTableView {
+    Q_OBJECT
+
+public:
+    explicit RunTableView(QWidget *parent = nullptr);
+    void setRunModel(RunTableModel *model);
+    /// Selected cells as tab-separated text, rows in view order (pastes into a spreadsheet).
+    QString selectionAsTsv() const;
+    /// Sizes columns from the header and the first rows only.
+    void fitColumns();
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    RunTableModel *m_model = nullptr;
+};
+
+} // namespace runlens
