@@ -18,6 +18,7 @@ public:
     /// Lists the issues of all runs of `table` (notes included, marked as such).
     void setTable(const RunTable *table);
     int issueCount() const;
+    QSize sizeHint() const override { return {600, 110}; }
     QTreeWidget *tree() const { return m_tree; }
 
 signals:

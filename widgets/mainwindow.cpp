@@ -106,7 +106,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_model->setVaryingOnly(m_varying->isChecked());
     if (!settings.contains(u"window/geometry"_s)) {
         resize(1280, 760);
-        resizeDocks({dock}, {150}, Qt::Vertical);
+        // Dock sizes apply once the window is laid out.
+        QTimer::singleShot(0, this, [this, dock] { resizeDocks({dock}, {140}, Qt::Vertical); });
         m_splitter->setSizes({900, 380});
     }
     updateRecentMenu();

@@ -39,7 +39,7 @@ QColor FamilyHeader::familyColor(int family) {
 void FamilyHeader::paintEvent(QPaintEvent *event) {
     QHeaderView::paintEvent(event);
     if (!model()) return;
-    // The bands go on top of what the style drew, along the bottom edge of each section.
+    // The bands go on top of what the style drew, along the top edge of each section.
     QPainter painter(viewport());
     const int first = visualIndexAt(event->rect().left());
     const int last = visualIndexAt(event->rect().right());
@@ -48,8 +48,7 @@ void FamilyHeader::paintEvent(QPaintEvent *event) {
         const int family =
             model()->headerData(logical, Qt::Horizontal, RunTableModel::FamilyRole).toInt();
         if (family < 0 || isSectionHidden(logical)) continue; // run fields: no band
-        painter.fillRect(QRect(sectionViewportPosition(logical), viewport()->height() - 4,
-                               sectionSize(logical), 4),
+        painter.fillRect(QRect(sectionViewportPosition(logical), 0, sectionSize(logical), 3),
                          familyColor(family));
     }
 }
