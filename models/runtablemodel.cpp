@@ -51,12 +51,7 @@ void RunTableModel::appendRuns(std::vector<RunRecord> &&records) {
     if (records.empty()) return;
     m_loading = true;
     const int firstNew = m_table.rowCount();
-    for (RunRecord &r : records) {
-        m_problemRuns += std::any_of(r.issues.begin(), r.issues.end(), [](const Issue &i) {
-            return i.severity != Issue::Severity::Note;
-        });
-        m_table.appendRun(std::move(r));
-    }
+    appendToTable(std::move(records));
 
     // New keys become columns at the end of their family's section: insert them in groups.
     const std::vector<ViewColumn> next = computeColumns();
@@ -93,6 +88,20 @@ void RunTableModel::appendRuns(std::vector<RunRecord> &&records) {
     }
     // Keep the sort while rows stream in: a layout change keeps selection and current item.
     if (!m_sort.empty() && !added.empty()) applySort();
+}
+
+void RunTableModel::appendToTable(std::vector<RunRecord> &&records) {
+    for (RunRecord &r : records) {
+        const int row = m_table.appendRun(std::move(r));
+        m_problemRuns += m_table.run(row).problemCount() > 0 ? 1 : 0;
+    }
+}
+
+void RunTableModel::replaceRuns(std::vector<RunRecord> &&records) {
+    m_table = RunTable();
+    m_problemRuns = 0;
+    appendToTable(std::move(records));
+    finishLoading();
 }
 
 void RunTableModel::finishLoading() {
@@ -156,10 +165,25 @@ std::vector<ViewColumn> RunTableModel::computeColumns() const {
     return cols;
 }
 
+RunTableModel::SortSpec RunTableModel::specFor(int viewColumn, bool descending) const {
+    const ViewColumn &c = m_columns[std::size_t(viewColumn)];
+    if (c.field) return SortSpec{c.field, Family::Config, {}, descending};
+    const ColumnInfo &info = m_table.column(c.column);
+    return SortSpec{std::nullopt, info.family, info.key, descending};
+}
+
+bool RunTableModel::sameColumn(const SortSpec &s, const ViewColumn &c) const {
+    if (s.field || c.field) return s.field == c.field;
+    const ColumnInfo &info = m_table.column(c.column);
+    return info.family == s.family && info.key == s.key;
+}
+
 void RunTableModel::resort(std::vector<int> &rows) const {
     std::vector<ColumnSort> keys;
-    for (const SortSpec &s : m_sort)
-        keys.push_back(ColumnSort{s.field, s.column, s.descending});
+    for (const SortSpec &s : m_sort) {
+        const int column = s.field ? -1 : m_table.findColumn(s.family, s.key);
+        if (s.field || column >= 0) keys.push_back(ColumnSort{s.field, column, s.descending});
+    }
     sortRunRows(m_table, rows, keys);
 }
 
@@ -181,8 +205,7 @@ void RunTableModel::rebuild() {
 
 void RunTableModel::sort(int column, Qt::SortOrder order) {
     if (column < 0 || column >= columnCount()) return;
-    const ViewColumn &c = m_columns[std::size_t(column)];
-    m_sort = {SortSpec{c.field, c.column, order == Qt::DescendingOrder}};
+    m_sort = {specFor(column, order == Qt::DescendingOrder)};
     applySort();
 }
 
@@ -204,22 +227,19 @@ void RunTableModel::applySort() {
 void RunTableModel::addSortColumn(int column) {
     if (column < 0 || column >= columnCount()) return;
     const ViewColumn &c = m_columns[std::size_t(column)];
-    auto it = std::find_if(m_sort.begin(), m_sort.end(), [&](const SortSpec &s) {
-        return s.field == c.field && s.column == c.column;
-    });
+    auto it = std::find_if(m_sort.begin(), m_sort.end(),
+                           [&](const SortSpec &s) { return sameColumn(s, c); });
     if (it != m_sort.end())
         it->descending = !it->descending;
     else
-        m_sort.push_back(SortSpec{c.field, c.column, false});
+        m_sort.push_back(specFor(column, false));
     applySort();
 }
 
 int RunTableModel::sortColumn() const {
     if (m_sort.empty()) return -1;
     for (std::size_t i = 0; i < m_columns.size(); ++i)
-        if (m_columns[i].field == m_sort.front().field &&
-            m_columns[i].column == m_sort.front().column)
-            return int(i);
+        if (sameColumn(m_sort.front(), m_columns[i])) return int(i);
     return -1;
 }
 

@@ -34,6 +34,8 @@ public:
     const RunTable &table() const { return m_table; }
     /// Drops every run (a new open).
     void clear();
+    /// Replaces every run at once (a reload): one reset, sort and view settings kept.
+    void replaceRuns(std::vector<RunRecord> &&records);
     /// Appends runs as a load delivers them; rows show at once.
     void appendRuns(std::vector<RunRecord> &&records);
     /// After a load: compact storage and apply the varying filter over all runs.
@@ -71,13 +73,18 @@ public:
     int runsWithProblems() const { return m_problemRuns; }
 
 private:
+    /// A sort key by name, so it survives a reload that numbers the table's columns anew.
     struct SortSpec {
         std::optional<RunField> field;
-        int column;
-        bool descending;
+        Family family = Family::Config;
+        Key key;
+        bool descending = false;
     };
+    SortSpec specFor(int viewColumn, bool descending) const;
+    bool sameColumn(const SortSpec &s, const ViewColumn &c) const;
 
     Value cellValue(int viewRow, int viewColumn) const;
+    void appendToTable(std::vector<RunRecord> &&records);
     bool rowMatches(int tableRow) const;
     std::vector<ViewColumn> computeColumns() const;
     std::vector<int> computeRows() const;

@@ -10,10 +10,12 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QDirIterator>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -24,6 +26,22 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 
 private:
+    static bool writeFile(const QString &path, const QByteArray &bytes) {
+        QDir().mkpath(QFileInfo(path).path());
+        QFile f(path);
+        return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+    }
+    static bool copyTree(const QString &from, const QString &to) {
+        QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = it.next();
+            const QString target = to + u'/' + QDir(from).relativeFilePath(file);
+            QDir().mkpath(QFileInfo(target).path());
+            if (!QFile::copy(file, target)) return false;
+        }
+        return true;
+    }
+
     std::unique_ptr<MainWindow> window;
     std::unique_ptr<QAbstractItemModelTester> tester;
 
@@ -167,6 +185,40 @@ private slots:
         window->loader()->waitForFinished();
         QCOMPARE(window->runModel()->rowCount(), 5);
         QCOMPARE(window->folders().size(), 1);
+    }
+
+    void reloadKeepsSelectionSortAndPicksUpChanges() {
+        QTemporaryDir dir;
+        QVERIFY(copyTree(QFINDTESTDATA("data/generic"), dir.path()));
+        open({dir.path()});
+        RunTableModel *m = window->runModel();
+        const int acc = columnNamed(u"test/acc"_s);
+        m->sort(acc, Qt::DescendingOrder);
+        window->runView()->selectRow(m->viewRowOfRun(u"exp-params"_s));
+        // A run finishes with a better score, and a new run appears.
+        QVERIFY(writeFile(dir.filePath(u"exp-params/summary.json"_s),
+                          R"({"test/acc": 0.99, "val/acc": 0.98})"));
+        QVERIFY(writeFile(dir.filePath(u"exp-new/metrics.json"_s), R"({"test/acc": 0.5})"));
+        QSignalSpy done(window.get(), &MainWindow::loadFinished);
+        window->reload();
+        QVERIFY(done.wait(20000));
+        QCOMPARE(m->rowCount(), 6);
+        QCOMPARE(m->index(0, 0).data(RunTableModel::RunIdRole).toString(),
+                 u"exp-params"_s); // still sorted
+        QCOMPARE(window->runView()->currentIndex().data(RunTableModel::RunIdRole).toString(),
+                 u"exp-params"_s);
+        QCOMPARE(m->sortColumn(), columnNamed(u"test/acc"_s));
+    }
+
+    void liveModeReloadsOnChange() {
+        QTemporaryDir dir;
+        QVERIFY(copyTree(QFINDTESTDATA("data/generic"), dir.path()));
+        open({dir.path()});
+        window->liveAction()->setChecked(true);
+        QSignalSpy done(window.get(), &MainWindow::loadFinished);
+        QVERIFY(writeFile(dir.filePath(u"exp-late/metrics.json"_s), R"({"test/acc": 0.7})"));
+        QVERIFY(done.wait(20000));
+        QTRY_COMPARE(window->runModel()->rowCount(), 6);
     }
 
     void headerBandsTellFamiliesApart() {

@@ -14,6 +14,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -51,6 +52,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_filter(new QLineEdit(this))
     , m_filterTimer(new QTimer(this))
+    , m_watcher(new QFileSystemWatcher(this))
+    , m_liveTimer(new QTimer(this))
     , m_status(new QLabel(this))
     , m_progressText(new QLabel(this))
     , m_progress(new QProgressBar(this)) {
@@ -87,6 +90,15 @@ MainWindow::MainWindow(QWidget *parent)
     dock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+I"_s));
     menuBar()->actions().value(2)->menu()->addAction(dock->toggleViewAction());
 
+    // Changes come in bursts while a run writes: reload once things settle.
+    m_liveTimer->setSingleShot(true);
+    m_liveTimer->setInterval(1500);
+    connect(m_watcher, &QFileSystemWatcher::directoryChanged, m_liveTimer,
+            qOverload<>(&QTimer::start));
+    connect(m_watcher, &QFileSystemWatcher::fileChanged, m_liveTimer, qOverload<>(&QTimer::start));
+    connect(m_liveTimer, &QTimer::timeout, this, [this] {
+        if (m_live->isChecked() && !m_loader->isLoading()) reload();
+    });
     connect(m_loader, &RunLoader::runsRead, this, &MainWindow::onRunsRead);
     connect(m_loader, &RunLoader::progress, this, &MainWindow::onProgress);
     connect(m_loader, &RunLoader::finished, this, &MainWindow::onFinished);
@@ -146,9 +158,7 @@ void MainWindow::createActions() {
         else
             openFolders({path});
     });
-    QAction *reload = file->addAction(tr("&Reload"), this, [this] {
-        if (!m_folders.isEmpty()) openFolders(m_folders);
-    });
+    QAction *reload = file->addAction(tr("&Reload"), this, &MainWindow::reload);
     reload->setShortcut(QKeySequence::Refresh);
     m_cancel = file->addAction(tr("&Cancel Loading"), m_loader, &RunLoader::cancel);
     m_cancel->setShortcut(QKeySequence(Qt::Key_Escape));
@@ -184,6 +194,11 @@ void MainWindow::createActions() {
         keepSelection([&] { m_model->setVaryingOnly(on); });
         updateStatus();
     });
+    m_live = view->addAction(tr("&Live Mode"));
+    m_live->setCheckable(true);
+    m_live->setShortcut(QKeySequence(u"Ctrl+L"_s));
+    m_live->setToolTip(tr("Watch the open folders and pick up new runs and changed metrics"));
+    connect(m_live, &QAction::toggled, this, &MainWindow::updateWatches);
     QAction *fit = view->addAction(tr("&Fit Columns"), m_view, &RunTableView::fitColumns);
     fit->setShortcut(QKeySequence(u"Ctrl+Shift+F"_s));
 
@@ -202,6 +217,7 @@ void MainWindow::createActions() {
     bar->addAction(open);
     bar->addAction(reload);
     bar->addAction(m_varying);
+    bar->addAction(m_live);
     bar->addSeparator();
     bar->addWidget(m_filter);
     bar->addAction(m_cancel);
@@ -221,6 +237,8 @@ void MainWindow::openFolders(const QStringList &folders) {
     settings.setValue(u"recent/folders"_s, recent.mid(0, kMaxRecent));
     updateRecentMenu();
 
+    m_refreshing = false;
+    m_pending.clear();
     m_model->clear();
     m_issues->setTable(nullptr);
     m_fittedColumns = false;
@@ -232,7 +250,22 @@ void MainWindow::openFolders(const QStringList &folders) {
     updateStatus();
 }
 
+void MainWindow::reload() {
+    if (m_folders.isEmpty()) return;
+    m_refreshing = true;
+    m_pending.clear();
+    m_progress->setRange(0, 0);
+    m_progress->show();
+    m_progressText->setText(tr("Reloading…"));
+    m_cancel->setEnabled(true);
+    m_loader->start(m_folders);
+}
+
 void MainWindow::onRunsRead(const std::shared_ptr<std::vector<RunRecord>> &batch) {
+    if (m_refreshing) {
+        std::move(batch->begin(), batch->end(), std::back_inserter(m_pending));
+        return;
+    }
     m_model->appendRuns(std::move(*batch));
     if (!m_fittedColumns && m_model->rowCount() > 0) {
         m_view->fitColumns();
@@ -253,7 +286,13 @@ void MainWindow::onProgress(int done, int total, double rate) {
 }
 
 void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) {
-    keepSelection([this] { m_model->finishLoading(); });
+    if (m_refreshing && !cancelled) {
+        keepSelection([this] { m_model->replaceRuns(std::move(m_pending)); });
+    } else {
+        keepSelection([this] { m_model->finishLoading(); });
+    }
+    m_refreshing = false;
+    m_pending.clear();
     m_issues->setTable(&m_model->table());
     m_view->fitColumns();
     m_progress->hide();
@@ -264,6 +303,7 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
     m_progressText->setText(cancelled ? tr("Loading cancelled") : QString());
     if (m_view->currentIndex().row() < 0 && m_model->rowCount() > 0) m_view->selectRow(0);
     updateStatus();
+    updateWatches();
     emit loadFinished();
 }
 
@@ -289,6 +329,42 @@ void MainWindow::updateRecentMenu() {
                                 [this, folders] { openFolders(folders); });
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::updateWatches() {
+    if (!m_watcher->files().isEmpty()) m_watcher->removePaths(m_watcher->files());
+    if (!m_watcher->directories().isEmpty()) m_watcher->removePaths(m_watcher->directories());
+    if (!m_live->isChecked() || m_folders.isEmpty()) return;
+    // inotify watches are a scarce system resource: the roots, the folders holding runs (new
+    // runs appear there) and the metric files of the newest runs (those still training).
+    constexpr int kMaxWatches = 1000;
+    QSet<QString> dirs(m_folders.begin(), m_folders.end());
+    const RunTable &table = m_model->table();
+    std::vector<int> newest;
+    for (int r = 0; r < table.rowCount(); ++r) {
+        dirs.insert(QFileInfo(table.run(r).path).path());
+        newest.push_back(r);
+    }
+    std::sort(newest.begin(), newest.end(),
+              [&](int a, int b) { return table.run(a).startMs > table.run(b).startMs; });
+    QStringList files;
+    static const QStringList metricFiles = {u"files/wandb-summary.json"_s,
+                                            u"wandb-summary.json"_s,
+                                            u"metrics.json"_s,
+                                            u"results.json"_s,
+                                            u"summary.json"_s,
+                                            u"eval_results.json"_s};
+    for (int r : newest) {
+        if (dirs.size() + files.size() >= kMaxWatches) break;
+        for (const QString &name : metricFiles) {
+            const QString path = table.run(r).path + u'/' + name;
+            if (QFileInfo::exists(path)) files << path;
+        }
+    }
+    QStringList watch(dirs.begin(), dirs.end());
+    watch = watch.mid(0, kMaxWatches);
+    m_watcher->addPaths(watch);
+    if (!files.isEmpty()) m_watcher->addPaths(files.mid(0, kMaxWatches - watch.size()));
 }
 
 void MainWindow::showSelectedRun() {

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "readers/scanner.h"
+#include "run/run.h"
 
 #include <QMainWindow>
 
 #include <memory>
 #include <vector>
 
+class QFileSystemWatcher;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -22,7 +24,6 @@ class IssuesPanel;
 class RunLoader;
 class RunTableModel;
 class RunTableView;
-struct RunRecord;
 
 /// The window a researcher opens every day: run folders in, one live table of runs out, with
 /// the selected run's details beside it and the load issues below. Wiring only; the data work
@@ -36,6 +37,9 @@ public:
 
     /// Opens run folders (a new open supersedes a running load).
     void openFolders(const QStringList &folders);
+    /// Reads the open folders again and swaps the result in at once, keeping the selection,
+    /// scroll position, sort and view settings (F5, and live mode on changes).
+    void reload();
     /// The bundled example sweep, or empty when it cannot be found.
     static QString exampleRunsPath();
 
@@ -46,6 +50,7 @@ public:
     RunLoader *loader() const { return m_loader; }
     QLineEdit *filterEdit() const { return m_filter; }
     QAction *varyingAction() const { return m_varying; }
+    QAction *liveAction() const { return m_live; }
     QStringList folders() const { return m_folders; }
 
 signals:
@@ -65,6 +70,8 @@ private:
     void updateStatus();
     void updateRecentMenu();
     void showSelectedRun();
+    /// Live mode: watch the folders that hold runs and the newest runs' metric files.
+    void updateWatches();
     /// Runs `change` (a model reset) and selects the same runs again afterwards.
     template <typename F> void keepSelection(F change);
 
@@ -78,6 +85,11 @@ private:
     QTimer *m_filterTimer;
     QAction *m_varying = nullptr;
     QAction *m_cancel = nullptr;
+    QAction *m_live = nullptr;
+    QFileSystemWatcher *m_watcher;
+    QTimer *m_liveTimer;
+    bool m_refreshing = false; ///< a reload collects runs before showing them
+    std::vector<RunRecord> m_pending;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_status;
     QLabel *m_progressText;
