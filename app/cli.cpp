@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QStandardPaths>
 
 #include <cstdio>
 #include <unistd.h>
@@ -35,6 +36,7 @@ struct Common {
     QString output;
     int jobs = 0;
     bool quiet = false;
+    bool noCache = false;
 };
 
 void addCommonOptions(QCommandLineParser &p) {
@@ -47,6 +49,9 @@ void addCommonOptions(QCommandLineParser &p) {
                  u"FILE"_s});
     p.addOption({u"jobs"_s, u"Reader threads (default: one per core)."_s, u"N"_s});
     p.addOption({{u"q"_s, u"quiet"_s}, u"No progress or summary on standard error."_s});
+    p.addOption(
+        {u"no-cache"_s,
+         u"Read every run from its files, without the cache of parsed runs (kept in the user's cache folder)."_s});
     p.addHelpOption();
     p.addPositionalArgument(u"FOLDER"_s, u"Folders to search for runs."_s, u"FOLDER..."_s);
 }
@@ -68,6 +73,7 @@ std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, C
     }
     c.output = p.value(u"output"_s);
     c.quiet = p.isSet(u"quiet"_s);
+    c.noCache = p.isSet(u"no-cache"_s);
     if (p.isSet(u"jobs"_s)) {
         bool ok = false;
         c.jobs = p.value(u"jobs"_s).toInt(&ok);
@@ -102,6 +108,8 @@ LoadResult load(const Common &c) {
     const ReaderRegistry registry = ReaderRegistry::withBuiltins();
     LoadOptions options;
     options.jobs = c.jobs;
+    if (!c.noCache)
+        options.cacheDir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
     const bool showProgress = !c.quiet && isatty(fileno(stderr));
     QElapsedTimer clock;
     clock.start();
@@ -121,8 +129,12 @@ LoadResult load(const Common &c) {
         QString line = result.stats.summary();
         if (result.mergedFolders > 0)
             line += u"; %1 folder(s) merged into the run they copy"_s.arg(result.mergedFolders);
+        if (result.cacheHits > 0)
+            line += u"; %1 of %2 run(s) from the cache"_s.arg(result.cacheHits)
+                        .arg(result.cacheHits + result.cacheMisses);
         if (problems > 0) line += u"; %1 run(s) with issues (see runlens check)"_s.arg(problems);
         err(line);
+        if (!result.cacheProblem.isEmpty()) err(result.cacheProblem);
     }
     return result;
 }

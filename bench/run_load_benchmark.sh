@@ -7,12 +7,14 @@
 # $BENCH_DIR (default /tmp/runlens-bench/runs-N; reused when its marker file says it was made by
 # the same generator), then times with /usr/bin/time -f '%e %M':
 #   pandas   bench/pandas_baseline.py DIR
-#   runlens  $RUNLENS table DIR --format csv -o /dev/null --jobs 1
-#   runlens  $RUNLENS table DIR --format csv -o /dev/null --jobs 2
+#   runlens  $RUNLENS table DIR --format csv -o /dev/null --jobs 1 --no-cache     (first open)
+#   runlens  $RUNLENS table DIR --format csv -o /dev/null --jobs 2 --no-cache     (first open)
+#   runlens  ... --jobs 2, with the run cache in a temporary XDG_CACHE_HOME:
+#            "writes cache": a first open that also writes the cache (emptied before it)
+#            "second open":  the same command again, every run taken from the cache
 # Dropping the OS page cache needs root and is not assumed; instead every command is run once
-# to warm the cache and then measured once. Note that this warm-up also fills RunLens's own
-# persistent parse cache, if it has one: the figures are then for a *second* open. Pass options
-# that disable or redirect that cache through RUNLENS_ARGS to measure a first open.
+# to warm the cache and then measured once (for "second open" the warm-up writes the run
+# cache; for "writes cache" the run cache is deleted between warm-up and measurement).
 # Seconds are the wall time of the measured run (bash's $EPOCHREALTIME around /usr/bin/time,
 # finer than %e); peak RSS is time's %M.
 # Prints a Markdown table (size, tool, seconds, runs/s, peak RSS, KB per run over the smallest
@@ -88,13 +90,15 @@ ensure_runs() {
     echo "$dir"
 }
 
-# measure NAME CMD... -> appends "seconds rss_kb" (or "FAIL rc") to $tmp/NAME
+# measure NAME CMD... -> writes "seconds rss_kb" (or "FAIL rc") to $tmp/result. When
+# $BEFORE_MEASURE is set, it is evaluated between the warm-up and the measured run.
 measure() {
     local name="$1"
     shift
     local rc=0
     echo "  warm-up: $name" >&2
     "$@" >/dev/null 2>"$tmp/err" || rc=$?
+    [[ -n "${BEFORE_MEASURE:-}" ]] && eval "$BEFORE_MEASURE"
     if [[ $rc -eq 0 ]]; then
         echo "  measure: $name" >&2
         local t0="$EPOCHREALTIME"
@@ -115,18 +119,31 @@ measure() {
 
 declare -A secs rss
 tools=(pandas)
-[[ $have_runlens -eq 1 ]] && tools+=("runlens --jobs 1" "runlens --jobs 2")
+cached_write="runlens --jobs 2, writes cache"
+cached_read="runlens --jobs 2, second open"
+[[ $have_runlens -eq 1 ]] &&
+    tools+=("runlens --jobs 1" "runlens --jobs 2" "$cached_write" "$cached_read")
 
 for n in "${sizes[@]}"; do
     dir="$(ensure_runs "$n")"
     echo "size $n:" >&2
     for tool in "${tools[@]}"; do
+        # The run cache goes to a folder of this script's own, never the user's.
+        export XDG_CACHE_HOME="$tmp/xdg-cache"
+        rm -rf "$XDG_CACHE_HOME"
         case "$tool" in
         pandas) measure "$tool" "$py" "$here/pandas_baseline.py" "$dir" ;;
-        "runlens --jobs "*)
+        "runlens --jobs "[12])
             # shellcheck disable=SC2086  # RUNLENS_ARGS is split on purpose
             measure "$tool" "$RUNLENS" table "$dir" --format csv -o /dev/null \
-                --jobs "${tool##* }" $RUNLENS_ARGS
+                --jobs "${tool##* }" --no-cache $RUNLENS_ARGS
+            ;;
+        "$cached_write" | "$cached_read")
+            before=""
+            [[ "$tool" == "$cached_write" ]] && before='rm -rf "$XDG_CACHE_HOME"'
+            # shellcheck disable=SC2086
+            BEFORE_MEASURE="$before" measure "$tool" "$RUNLENS" table "$dir" --format csv \
+                -o /dev/null --jobs 2 $RUNLENS_ARGS
             ;;
         esac
         read -r s m <"$tmp/result"

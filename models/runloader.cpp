@@ -25,7 +25,7 @@ void RunLoader::waitForFinished() {
     m_futures.clear();
 }
 
-void RunLoader::start(const QStringList &roots, int jobs) {
+void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
     cancel();
     const quint64 generation = ++m_generation;
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
@@ -34,7 +34,7 @@ void RunLoader::start(const QStringList &roots, int jobs) {
     m_futures.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
     // Everything the worker needs is captured by value; results come back through queued
     // calls on this object, so they arrive on its thread and die with it.
-    m_futures << QtConcurrent::run([this, roots, jobs, generation, cancelled] {
+    m_futures << QtConcurrent::run([this, roots, jobs, generation, cancelled, delivery] {
         const ReaderRegistry registry = ReaderRegistry::withBuiltins();
         QElapsedTimer clock;
         clock.start();
@@ -43,15 +43,16 @@ void RunLoader::start(const QStringList &roots, int jobs) {
         options.jobs = jobs;
         options.batchSize = 1000;
         options.cancelled = [cancelled] { return cancelled->load(); };
-        options.onRecords = [this, generation](std::vector<RunRecord> &&records) {
-            auto batch = std::make_shared<std::vector<RunRecord>>(std::move(records));
-            QMetaObject::invokeMethod(
-                this,
-                [this, generation, batch] {
-                    if (generation == m_generation) emit runsRead(batch);
-                },
-                Qt::QueuedConnection);
-        };
+        if (delivery == Delivery::Stream)
+            options.onRecords = [this, generation](std::vector<RunRecord> &&records) {
+                auto batch = std::make_shared<std::vector<RunRecord>>(std::move(records));
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, batch] {
+                        if (generation == m_generation) emit runsRead(batch);
+                    },
+                    Qt::QueuedConnection);
+            };
         options.progress = [&, this, generation](int done, int total) {
             if (done != total && clock.elapsed() - lastProgress < 100) return;
             lastProgress = clock.elapsed();
@@ -63,8 +64,17 @@ void RunLoader::start(const QStringList &roots, int jobs) {
                 },
                 Qt::QueuedConnection);
         };
-        const LoadResult result = loadRuns(roots, registry, options);
+        LoadResult result = loadRuns(roots, registry, options);
         const bool wasCancelled = result.cancelled || cancelled->load();
+        if (delivery == Delivery::WholeTable && !wasCancelled) {
+            auto table = std::make_shared<RunTable>(std::move(result.table));
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, table] {
+                    if (generation == m_generation) emit tableRead(table);
+                },
+                Qt::QueuedConnection);
+        }
         QMetaObject::invokeMethod(
             this,
             [this, generation, stats = result.stats, merged = result.mergedFolders, wasCancelled] {

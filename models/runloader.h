@@ -21,8 +21,11 @@ public:
     explicit RunLoader(QObject *parent = nullptr);
     ~RunLoader() override;
 
-    /// Starts loading `roots`; a load already running is cancelled and superseded.
-    void start(const QStringList &roots, int jobs = 0);
+    /// Starts loading `roots`; a load already running is cancelled and superseded. Streaming
+    /// delivers runs in batches (runsRead) as they are read; otherwise the whole table is built
+    /// on the worker and delivered once (tableRead), so a reload costs the GUI thread nothing.
+    enum class Delivery { Stream, WholeTable };
+    void start(const QStringList &roots, Delivery delivery = Delivery::Stream, int jobs = 0);
     void cancel();
     bool isLoading() const { return m_running; }
     /// Blocks until every worker has stopped (tests, shutdown).
@@ -31,6 +34,8 @@ public:
 signals:
     /// A batch of runs in scan order; the receiver may move the records out.
     void runsRead(std::shared_ptr<std::vector<runlens::RunRecord>> batch);
+    /// The whole table of a WholeTable load, just before `finished`.
+    void tableRead(std::shared_ptr<runlens::RunTable> table);
     /// Runs read of those found, with the rate so far (runs per second).
     void progress(int done, int total, double runsPerSecond);
     /// The load ended: completed, or cancelled (then `cancelled` is true).

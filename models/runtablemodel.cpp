@@ -39,6 +39,7 @@ RunTableModel::RunTableModel(QObject *parent)
 void RunTableModel::clear() {
     beginResetModel();
     m_table = RunTable();
+    m_hidden.reset();
     m_rows.clear();
     m_columns = computeColumns();
     m_problemRuns = 0;
@@ -99,8 +100,18 @@ void RunTableModel::appendToTable(std::vector<RunRecord> &&records) {
 
 void RunTableModel::replaceRuns(std::vector<RunRecord> &&records) {
     m_table = RunTable();
+    m_hidden.reset();
     m_problemRuns = 0;
     appendToTable(std::move(records));
+    finishLoading();
+}
+
+void RunTableModel::replaceTable(RunTable &&table) {
+    m_table = std::move(table);
+    m_hidden.reset(); // table columns are numbered anew; the key chooser sends its choice again
+    m_problemRuns = 0;
+    for (int r = 0; r < m_table.rowCount(); ++r)
+        m_problemRuns += m_table.run(r).problemCount() > 0 ? 1 : 0;
     finishLoading();
 }
 
@@ -113,6 +124,12 @@ void RunTableModel::finishLoading() {
 void RunTableModel::setVaryingOnly(bool on) {
     if (on == m_varyingOnly) return;
     m_varyingOnly = on;
+    rebuild();
+}
+
+void RunTableModel::setHiddenColumns(const QSet<int> &columns) {
+    if (m_hidden == columns) return;
+    m_hidden = columns;
     rebuild();
 }
 
@@ -149,13 +166,18 @@ std::vector<ViewColumn> RunTableModel::computeColumns() const {
     std::vector<ViewColumn> cols;
     for (RunField f : kFields)
         cols.push_back(ViewColumn{f, -1, runFieldName(f)});
+    // Shown: the key chooser's choice, else every config and metric key (meta keys live in the
+    // details pane until asked for).
+    const auto shown = [this](int c) {
+        return m_hidden ? !m_hidden->contains(c) : m_table.column(c).family != Family::Meta;
+    };
     QHash<QString, int> seen;
     for (int c = 0; c < m_table.columnCount(); ++c)
-        if (m_table.column(c).family != Family::Meta) ++seen[m_table.column(c).display];
-    for (Family family : {Family::Config, Family::Metric}) {
+        if (shown(c)) ++seen[m_table.column(c).display];
+    for (Family family : {Family::Config, Family::Metric, Family::Meta}) {
         for (int c = 0; c < m_table.columnCount(); ++c) {
             const ColumnInfo &info = m_table.column(c);
-            if (info.family != family) continue;
+            if (info.family != family || !shown(c)) continue;
             const QString header = seen.value(info.display) > 1
                                        ? familyName(family) + u':' + info.display
                                        : info.display;

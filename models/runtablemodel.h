@@ -4,6 +4,7 @@
 #include "run/runtable.h"
 
 #include <QAbstractTableModel>
+#include <QSet>
 
 #include <vector>
 
@@ -36,11 +37,16 @@ public:
     void clear();
     /// Replaces every run at once (a reload): one reset, sort and view settings kept.
     void replaceRuns(std::vector<RunRecord> &&records);
+    /// The same with a table built elsewhere (on the loader's thread).
+    void replaceTable(RunTable &&table);
     /// Appends runs as a load delivers them; rows show at once.
     void appendRuns(std::vector<RunRecord> &&records);
     /// After a load: compact storage and apply the varying filter over all runs.
     void finishLoading();
 
+    /// Table columns the user hid in the key chooser (meta keys included when not hidden);
+    /// until called, meta keys are hidden and every other key shown.
+    void setHiddenColumns(const QSet<int> &columns);
     void setVaryingOnly(bool on);
     bool varyingOnly() const { return m_varyingOnly; }
     /// Case-insensitive text that a row must contain in its id, name or any shown cell.
@@ -99,6 +105,7 @@ private:
     std::vector<ViewColumn> m_columns;
     std::vector<SortSpec> m_sort;
     QString m_filter;
+    std::optional<QSet<int>> m_hidden;
     bool m_varyingOnly = false;
     bool m_loading = false;
     int m_varyingCount = 0;

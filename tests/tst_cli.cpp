@@ -4,6 +4,8 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -19,9 +21,15 @@ private:
         QByteArray err;
     };
 
-    static Result runlens(const QStringList &args) {
+    /// Runs the CLI with its cache folder under `cacheHome` (default: one for this test
+    /// process), so no output depends on the user's own cache.
+    static Result runlens(const QStringList &args, const QString &cacheHome = {}) {
+        static const QTemporaryDir processCache;
         QProcess p;
         p.setWorkingDirectory(QFINDTESTDATA("data"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"XDG_CACHE_HOME"_s, cacheHome.isEmpty() ? processCache.path() : cacheHome);
+        p.setProcessEnvironment(env);
         p.start(QStringLiteral(RUNLENS_BINARY), args);
         if (!p.waitForFinished(120000)) return {};
         return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
@@ -118,6 +126,37 @@ private slots:
         QCOMPARE(one.exitCode, 0);
         QVERIFY(one.out.size() > 1000);
         QCOMPARE(one.out, two.out);
+    }
+
+    void cacheDoesNotChangeOutput_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("table json") << QStringList{u"table"_s, u"."_s, u"--format"_s, u"json"_s};
+        QTest::newRow("keys") << QStringList{u"keys"_s, u"."_s, u"--format"_s, u"csv"_s};
+        QTest::newRow("check notes")
+            << QStringList{u"check"_s, u"."_s, u"--notes"_s, u"--format"_s, u"csv"_s};
+    }
+
+    void cacheDoesNotChangeOutput() {
+        // Cold (the cache is written), warm (every run from it), and without it: same bytes.
+        QFETCH(QStringList, args);
+        const QTemporaryDir cacheHome;
+        const Result cold = runlens(args, cacheHome.path());
+        const Result warm = runlens(args, cacheHome.path());
+        const Result uncached = runlens(args + QStringList{u"--no-cache"_s}, cacheHome.path());
+        QVERIFY(cold.exitCode == 0 || cold.exitCode == 1);
+        QVERIFY(cold.out.size() > 1000);
+        QCOMPARE(warm.out, cold.out);
+        QCOMPARE(uncached.out, cold.out);
+        QCOMPARE(warm.exitCode, cold.exitCode);
+        QCOMPARE(uncached.exitCode, cold.exitCode);
+        QVERIFY2(!cold.err.contains("from the cache"), cold.err.constData());
+        QVERIFY2(!uncached.err.contains("from the cache"), uncached.err.constData());
+        // Every run of tests/data has old files, so every one comes from the cache.
+        const QRegularExpression fromCache(u"; (\\d+) of (\\d+) run\\(s\\) from the cache"_s);
+        const auto m = fromCache.match(QString::fromUtf8(warm.err));
+        QVERIFY2(m.hasMatch(), warm.err.constData());
+        QCOMPARE(m.captured(1), m.captured(2));
+        QCOMPARE(QDir(cacheHome.path()).entryList(QDir::Files), QStringList{}); // in a subfolder
     }
 
     void writesOutputFileAtomically() {

@@ -3,6 +3,8 @@
 // under QAbstractItemModelTester the whole time.
 #include "detailspane.h"
 #include "issuespanel.h"
+#include "keychooser.h"
+#include "keytreemodel.h"
 #include "mainwindow.h"
 #include "runloader.h"
 #include "runtablemodel.h"
@@ -219,6 +221,27 @@ private slots:
         QVERIFY(writeFile(dir.filePath(u"exp-late/metrics.json"_s), R"({"test/acc": 0.7})"));
         QVERIFY(done.wait(20000));
         QTRY_COMPARE(window->runModel()->rowCount(), 6);
+    }
+
+    void keyChooserShowsAndHidesColumns() {
+        open({QFINDTESTDATA("data/wandb_old")});
+        KeyTreeModel *keys = window->keyChooser()->model();
+        const RunTable &table = window->runModel()->table();
+        const int seed = table.findColumn(Family::Config, Key({u"seed"_s}));
+        const int host = table.findColumn(Family::Meta, Key({u"host"_s}));
+        QVERIFY(columnNamed(u"seed"_s) > 0);
+        QCOMPARE(columnNamed(u"host"_s), -1); // meta keys start hidden
+        // Uncheck a config key, check a meta key: the table follows.
+        QVERIFY(keys->setData(keys->indexOfColumn(seed), Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY(keys->setData(keys->indexOfColumn(host), Qt::Checked, Qt::CheckStateRole));
+        QCOMPARE(columnNamed(u"seed"_s), -1);
+        QVERIFY(columnNamed(u"host"_s) > 0);
+        // The choice survives a reload.
+        QSignalSpy done(window.get(), &MainWindow::loadFinished);
+        window->reload();
+        QVERIFY(done.wait(20000));
+        QCOMPARE(columnNamed(u"seed"_s), -1);
+        QVERIFY(columnNamed(u"host"_s) > 0);
     }
 
     void headerBandsTellFamiliesApart() {

@@ -2,6 +2,8 @@
 
 #include "detailspane.h"
 #include "issuespanel.h"
+#include "keychooser.h"
+#include "keytreemodel.h"
 #include "runloader.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
@@ -48,6 +50,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_view(new RunTableView(this))
     , m_details(new DetailsPane(this))
     , m_issues(new IssuesPanel(this))
+    , m_keys(new KeyChooser(this))
     , m_loader(new RunLoader(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_filter(new QLineEdit(this))
@@ -70,6 +73,10 @@ MainWindow::MainWindow(QWidget *parent)
     dock->setObjectName(u"issuesDock"_s);
     dock->setWidget(m_issues);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+    auto *keysDock = new QDockWidget(tr("Keys"), this);
+    keysDock->setObjectName(u"keysDock"_s);
+    keysDock->setWidget(m_keys);
+    addDockWidget(Qt::LeftDockWidgetArea, keysDock);
 
     m_filter->setPlaceholderText(tr("Filter runs (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
@@ -89,6 +96,13 @@ MainWindow::MainWindow(QWidget *parent)
     createActions();
     dock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+I"_s));
     menuBar()->actions().value(2)->menu()->addAction(dock->toggleViewAction());
+    keysDock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+K"_s));
+    menuBar()->actions().value(2)->menu()->addAction(keysDock->toggleViewAction());
+    connect(m_keys->model(), &KeyTreeModel::hiddenColumnsChanged, this, [this] {
+        if (!m_keys->model()->table()) return; // between loads the run model's default applies
+        keepSelection([this] { m_model->setHiddenColumns(m_keys->model()->hiddenColumns()); });
+        updateStatus();
+    });
 
     // Changes come in bursts while a run writes: reload once things settle.
     m_liveTimer->setSingleShot(true);
@@ -100,6 +114,8 @@ MainWindow::MainWindow(QWidget *parent)
         if (m_live->isChecked() && !m_loader->isLoading()) reload();
     });
     connect(m_loader, &RunLoader::runsRead, this, &MainWindow::onRunsRead);
+    connect(m_loader, &RunLoader::tableRead, this,
+            [this](const std::shared_ptr<RunTable> &table) { m_pendingTable = table; });
     connect(m_loader, &RunLoader::progress, this, &MainWindow::onProgress);
     connect(m_loader, &RunLoader::finished, this, &MainWindow::onFinished);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -238,8 +254,9 @@ void MainWindow::openFolders(const QStringList &folders) {
     updateRecentMenu();
 
     m_refreshing = false;
-    m_pending.clear();
+    m_pendingTable.reset();
     m_model->clear();
+    m_keys->model()->setTable(nullptr);
     m_issues->setTable(nullptr);
     m_fittedColumns = false;
     m_progress->setRange(0, 0);
@@ -253,19 +270,15 @@ void MainWindow::openFolders(const QStringList &folders) {
 void MainWindow::reload() {
     if (m_folders.isEmpty()) return;
     m_refreshing = true;
-    m_pending.clear();
+    m_pendingTable.reset();
     m_progress->setRange(0, 0);
     m_progress->show();
     m_progressText->setText(tr("Reloading…"));
     m_cancel->setEnabled(true);
-    m_loader->start(m_folders);
+    m_loader->start(m_folders, RunLoader::Delivery::WholeTable);
 }
 
 void MainWindow::onRunsRead(const std::shared_ptr<std::vector<RunRecord>> &batch) {
-    if (m_refreshing) {
-        std::move(batch->begin(), batch->end(), std::back_inserter(m_pending));
-        return;
-    }
     m_model->appendRuns(std::move(*batch));
     if (!m_fittedColumns && m_model->rowCount() > 0) {
         m_view->fitColumns();
@@ -286,13 +299,14 @@ void MainWindow::onProgress(int done, int total, double rate) {
 }
 
 void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) {
-    if (m_refreshing && !cancelled) {
-        keepSelection([this] { m_model->replaceRuns(std::move(m_pending)); });
+    if (m_refreshing && m_pendingTable && !cancelled) {
+        keepSelection([this] { m_model->replaceTable(std::move(*m_pendingTable)); });
     } else {
         keepSelection([this] { m_model->finishLoading(); });
     }
     m_refreshing = false;
-    m_pending.clear();
+    m_pendingTable.reset();
+    m_keys->model()->setTable(&m_model->table());
     m_issues->setTable(&m_model->table());
     m_view->fitColumns();
     m_progress->hide();

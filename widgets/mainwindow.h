@@ -1,7 +1,7 @@
 #pragma once
 
 #include "readers/scanner.h"
-#include "run/run.h"
+#include "run/runtable.h"
 
 #include <QMainWindow>
 
@@ -20,6 +20,7 @@ class QToolButton;
 namespace runlens {
 
 class DetailsPane;
+class KeyChooser;
 class IssuesPanel;
 class RunLoader;
 class RunTableModel;
@@ -47,6 +48,7 @@ public:
     RunTableView *runView() const { return m_view; }
     DetailsPane *detailsPane() const { return m_details; }
     IssuesPanel *issuesPanel() const { return m_issues; }
+    KeyChooser *keyChooser() const { return m_keys; }
     RunLoader *loader() const { return m_loader; }
     QLineEdit *filterEdit() const { return m_filter; }
     QAction *varyingAction() const { return m_varying; }
@@ -79,6 +81,7 @@ private:
     RunTableView *m_view;
     DetailsPane *m_details;
     IssuesPanel *m_issues;
+    KeyChooser *m_keys;
     RunLoader *m_loader;
     QSplitter *m_splitter;
     QLineEdit *m_filter;
@@ -88,8 +91,8 @@ private:
     QAction *m_live = nullptr;
     QFileSystemWatcher *m_watcher;
     QTimer *m_liveTimer;
-    bool m_refreshing = false; ///< a reload collects runs before showing them
-    std::vector<RunRecord> m_pending;
+    bool m_refreshing = false;                ///< a reload swaps the whole table in when it is done
+    std::shared_ptr<RunTable> m_pendingTable; ///< a reload's table, shown when it finishes
     QMenu *m_recentMenu = nullptr;
     QLabel *m_status;
     QLabel *m_progressText;

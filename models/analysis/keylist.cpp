@@ -3,52 +3,53 @@
 #include <QDir>
 
 #include <algorithm>
-#include <set>
 
 namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-struct ValueLess {
-    bool operator()(const Value &a, const Value &b) const { return Value::compare(a, b) < 0; }
-};
-
-} // namespace
+ColumnStats columnStats(const RunTable &table, int column, int maxExamples) {
+    ColumnStats stats;
+    std::vector<Value> values;
+    values.reserve(std::size_t(table.valueCount(column)));
+    constexpr int kTypes = int(Value::Type::Object) + 1;
+    bool seen[kTypes] = {};
+    bool sawNaN = false;
+    for (int r = 0; r < table.rowCount(); ++r) {
+        Value v = table.value(r, column);
+        if (v.isMissing()) continue;
+        ++stats.runs;
+        seen[int(v.type())] = true;
+        if (v.isNaN())
+            sawNaN = true; // NaN is one value here, though it compares unordered
+        else
+            values.push_back(std::move(v));
+    }
+    // A sorted vector instead of a std::set: one allocation instead of one per value. Stable
+    // sort, because mixing huge ints and reals can make Value::compare slightly intransitive.
+    const auto less = [](const Value &a, const Value &b) { return Value::compare(a, b) < 0; };
+    std::stable_sort(values.begin(), values.end(), less);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0 && Value::compare(values[i - 1], values[i]) == 0) continue;
+        ++stats.distinct;
+        if (stats.examples.size() < maxExamples) stats.examples << values[i].displayText();
+    }
+    if (sawNaN) {
+        ++stats.distinct;
+        if (stats.examples.size() < maxExamples) stats.examples << u"NaN"_s;
+    }
+    QStringList typeNames;
+    for (int t = 0; t < kTypes; ++t)
+        if (seen[t]) typeNames << Value::typeName(Value::Type(t));
+    stats.types = typeNames.join(u'|');
+    return stats;
+}
 
 KeyList::KeyList(const RunTable &table)
     : m_table(table) {
-    for (Family f : {Family::Config, Family::Metric, Family::Meta}) {
-        for (int c = 0; c < table.columnCount(); ++c) {
-            if (table.column(c).family != f) continue;
-            std::set<Value, ValueLess> distinct;
-            std::set<Value::Type> types;
-            int runs = 0;
-            bool sawNaN = false;
-            for (int r = 0; r < table.rowCount(); ++r) {
-                const Value v = table.value(r, c);
-                if (v.isMissing()) continue;
-                ++runs;
-                types.insert(v.type());
-                if (v.isNaN())
-                    sawNaN = true; // NaN is one value here, though it compares unordered
-                else
-                    distinct.insert(v);
-            }
-            QStringList typeNames;
-            for (Value::Type t : types)
-                typeNames << Value::typeName(t);
-            QStringList examples;
-            for (const Value &v : distinct) {
-                if (examples.size() == 5) break;
-                examples << v.displayText();
-            }
-            if (sawNaN && examples.size() < 5) examples << u"NaN"_s;
-            m_rows.push_back(Row{c, typeNames.join(u'|'), runs,
-                                 int(distinct.size()) + (sawNaN ? 1 : 0), examples.join(u", "_s)});
-        }
-    }
+    for (Family f : {Family::Config, Family::Metric, Family::Meta})
+        for (int c = 0; c < table.columnCount(); ++c)
+            if (table.column(c).family == f) m_rows.push_back(Row{c, columnStats(table, c)});
 }
 
 QString KeyList::header(int column) const {
@@ -66,13 +67,13 @@ Value KeyList::cell(int row, int column) const {
     case 1:
         return Value::string(familyName(info.family));
     case 2:
-        return Value::string(r.types);
+        return Value::string(r.stats.types);
     case 3:
-        return Value::integer(r.runs);
+        return Value::integer(r.stats.runs);
     case 4:
-        return Value::integer(r.distinct);
+        return Value::integer(r.stats.distinct);
     case 5:
-        return Value::string(r.examples);
+        return Value::string(r.stats.examples.join(u", "_s));
     case 6:
         return info.description.isEmpty() ? Value::missing() : Value::string(info.description);
     }

@@ -8,6 +8,17 @@
 
 namespace runlens {
 
+/// What one column of a table holds, as `runlens keys` and the key chooser show it.
+struct ColumnStats {
+    QString types;        ///< value type names in Value::Type order, joined by `|` ("int|float")
+    int runs = 0;         ///< runs with a value
+    int distinct = 0;     ///< distinct values (Value::compare equal = same); NaN counts once
+    QStringList examples; ///< the first distinct values in sort order, NaN last
+};
+
+/// One pass over one column; `maxExamples` bounds ColumnStats::examples.
+ColumnStats columnStats(const RunTable &table, int column, int maxExamples = 5);
+
 /// Every key of a table with its family, value types, how many runs have it, how many
 /// distinct values it takes (with up to five examples) and its description: `runlens keys`.
 class KeyList final : public TableSource {
@@ -22,10 +33,7 @@ public:
 private:
     struct Row {
         int column;
-        QString types;
-        int runs;
-        int distinct;
-        QString examples;
+        ColumnStats stats;
     };
     const RunTable &m_table;
     std::vector<Row> m_rows;

@@ -33,6 +33,15 @@ bool GenericReader::detect(const DirListing &dir) const {
     return false;
 }
 
+std::optional<QStringList> GenericReader::inputFiles(const RunCandidate &candidate) const {
+    // read() reads the config and metric files the scanner listed, and nothing else.
+    QStringList paths;
+    for (const QStringList *names : {&configFiles(), &metricFiles()})
+        for (const QString &name : *names)
+            if (candidate.files.contains(name)) paths << candidate.path + u'/' + name;
+    return paths;
+}
+
 RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &,
                               const ReadLimits &limits) const {
     RunRecord run;

@@ -16,6 +16,7 @@ public:
     bool descendIntoRuns(const DirListing &) const override { return true; }
     RunRecord read(const RunCandidate &candidate, const ScanNotes &notes,
                    const ReadLimits &limits) const override;
+    std::optional<QStringList> inputFiles(const RunCandidate &candidate) const override;
 
     static const QStringList &configFiles();
     static const QStringList &metricFiles();

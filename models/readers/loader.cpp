@@ -1,5 +1,6 @@
 #include "loader.h"
 #include "readerregistry.h"
+#include "runcache.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -20,7 +22,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 /// Keeps, for every run identity that several folders share, the most recent folder.
-int mergeSameRuns(std::vector<RunCandidate> &runs) {
+/// `identities` receives the identity of each kept run.
+int mergeSameRuns(std::vector<RunCandidate> &runs, std::vector<RunIdentity> &identities) {
     struct Best {
         std::size_t index;
         QString recency;
@@ -48,21 +51,29 @@ int mergeSameRuns(std::vector<RunCandidate> &runs) {
     int merged = 0;
     std::vector<RunCandidate> kept;
     kept.reserve(runs.size());
+    identities.clear();
     for (std::size_t i = 0; i < runs.size(); ++i) {
-        if (drop[i])
+        if (drop[i]) {
             ++merged;
-        else
+        } else {
             kept.push_back(std::move(runs[i]));
+            identities.push_back(std::move(ids[i]));
+        }
     }
     runs = std::move(kept);
     return merged;
 }
 
-RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimits &limits) {
+/// Reads one run; what this returns depends on the run's folder alone, so the cache may keep
+/// it. `cacheable` is false when the reader threw (memory may have run out).
+RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimits &limits,
+                  bool *cacheable) {
     RunRecord r;
+    *cacheable = true;
     try {
         r = c.reader->read(c, notes, limits);
     } catch (const std::exception &e) {
+        *cacheable = false;
         r = RunRecord{};
         r.path = c.path;
         r.format = c.reader->format();
@@ -75,26 +86,70 @@ RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimit
         r.issues.push_back(
             Issue{Issue::Severity::Warning, c.path, 0, 0,
                   u"%1 more issues in this run are not listed"_s.arg(r.unlistedIssues)});
+    return r;
+}
+
+/// Notes that depend on the other folders found (not cached).
+void addMergeNotes(const RunCandidate &c, RunRecord &r) {
     for (const QString &other : c.alsoAt)
         r.addIssue(
             Issue::Severity::Note, other, 0, 0,
             u"this folder holds the same run (a copy or an earlier part of a resumed run); the most recent folder is read"_s);
-    return r;
 }
+
+/// A run as a worker hands it over: its record, and where it came from for the cache.
+struct Slot {
+    RunRecord record;
+    std::vector<int> keyIds; ///< from the cache, when the entries' keys are left to fill in
+    int cacheEntry = -1;     ///< the cache entry it came from, or -1 when it was read
+    QByteArray storeHash;    ///< fingerprint to store it under; empty: do not store
+};
 
 } // namespace
 
 LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                     const LoadOptions &options) {
     LoadResult result;
+    // The cache file is read while the folders are walked.
+    std::future<std::optional<RunCache>> opening;
+    if (!options.cacheDir.isEmpty())
+        opening = std::async(std::launch::async, [&] {
+            return std::optional<RunCache>(std::in_place, options.cacheDir, roots, options.limits);
+        });
     ScanResult scan = scanFolders(roots, registry, options.cancelled);
     result.stats = scan.stats;
-    result.mergedFolders = mergeSameRuns(scan.runs);
+    std::vector<RunIdentity> identities;
+    result.mergedFolders = mergeSameRuns(scan.runs, identities);
     const std::vector<RunCandidate> &runs = scan.runs;
     const int total = int(runs.size());
+    std::optional<RunCache> cache = opening.valid() ? opening.get() : std::nullopt;
+
+    const auto produce = [&](int i) {
+        const RunCandidate &c = runs[std::size_t(i)];
+        Slot slot;
+        RunCache::Fingerprint fp;
+        if (cache) {
+            fp = cache->fingerprint(c, identities[std::size_t(i)], scan.notes);
+            if (auto hit = cache->find(c.path, fp.hash)) {
+                slot.record = std::move(hit->record);
+                slot.cacheEntry = hit->entry;
+                slot.keyIds = std::move(hit->keyIds);
+                if (options.onRecords) { // whole records for the caller
+                    for (std::size_t k = 0; k < slot.keyIds.size(); ++k)
+                        slot.record.entries[k].key = cache->key(slot.keyIds[k]).second;
+                    slot.keyIds.clear();
+                }
+                return slot;
+            }
+        }
+        bool cacheable = false;
+        slot.record = readOne(c, scan.notes, options.limits, &cacheable);
+        if (cacheable && fp.storable) slot.storeHash = fp.hash;
+        return slot;
+    };
 
     const int jobs = std::max(1, options.jobs > 0 ? options.jobs : QThread::idealThreadCount());
-    std::vector<std::optional<RunRecord>> results(runs.size());
+    std::vector<std::optional<Slot>> results(runs.size());
     std::atomic<int> next{0};
     std::atomic<bool> stop{false};
     std::mutex mutex;
@@ -121,7 +176,7 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                 std::unique_lock lock(mutex);
                 space.wait(lock, [&] { return i < consumed + kWindow || stop.load(); });
             }
-            RunRecord r = readOne(runs[std::size_t(i)], scan.notes, options.limits);
+            Slot r = produce(i);
             {
                 std::lock_guard lock(mutex);
                 results[std::size_t(i)] = std::move(r);
@@ -134,11 +189,12 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         threads.emplace_back(work);
 
     QHash<QString, int> idCount;
+    std::vector<int> columnOfKey(cache ? std::size_t(cache->keyCount()) : 0, -1);
     std::vector<RunRecord> batch;
     QElapsedTimer sinceBatch;
     sinceBatch.start();
     for (int i = 0; i < total; ++i) {
-        std::optional<RunRecord> record;
+        std::optional<Slot> slot;
         {
             std::unique_lock lock(mutex);
             ready.wait(lock, [&] { return results[std::size_t(i)].has_value() || stop.load(); });
@@ -146,11 +202,25 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                 result.cancelled = true;
                 break;
             }
-            record = std::move(results[std::size_t(i)]);
+            slot = std::move(results[std::size_t(i)]);
             results[std::size_t(i)].reset();
             consumed = i + 1;
         }
-        space.notify_all();
+        // Waking the workers for every record costs a futex call each (as much as taking a
+        // run from the cache); woken every kWindow / 8 records they stay well ahead all the same.
+        if (consumed % (kWindow / 8) == 0) space.notify_all();
+        RunRecord *record = &slot->record;
+        if (cache) {
+            if (slot->cacheEntry >= 0) {
+                ++result.cacheHits;
+                cache->keep(slot->cacheEntry);
+            } else {
+                ++result.cacheMisses;
+                if (!slot->storeHash.isEmpty())
+                    cache->store(runs[std::size_t(i)].path, *record, slot->storeHash);
+            }
+        }
+        addMergeNotes(runs[std::size_t(i)], *record);
         const int n = ++idCount[record->id];
         if (n > 1) {
             record->addIssue(
@@ -165,6 +235,17 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                 batch = {};
                 sinceBatch.restart();
             }
+        } else if (!slot->keyIds.empty()) {
+            // From the cache: its key ids map to columns once, not a hashed key per value.
+            result.table.appendRunFacts(*record);
+            for (std::size_t k = 0; k < slot->keyIds.size(); ++k) {
+                const Entry &e = record->entries[k];
+                if (e.value.isMissing()) continue;
+                int &col = columnOfKey[std::size_t(slot->keyIds[k])];
+                if (col < 0)
+                    col = result.table.addColumn(e.family, cache->key(slot->keyIds[k]).second);
+                result.table.setValue(col, e.value, e.description);
+            }
         } else {
             result.table.appendRun(std::move(*record));
         }
@@ -178,6 +259,11 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
     space.notify_all();
     for (auto &t : threads)
         t.join();
+    // A cancelled load or a missing root would drop the entries of runs not seen this time.
+    if (cache && !result.cancelled && !(options.cancelled && options.cancelled()) &&
+        scan.stats.missingRoots.isEmpty())
+        cache->save();
+    if (cache) result.cacheProblem = cache->problem();
     result.table.squeeze();
     return result;
 }

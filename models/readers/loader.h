@@ -21,6 +21,9 @@ struct LoadOptions {
     /// so rows appear as they are read. Called on the calling thread.
     std::function<void(std::vector<RunRecord> &&batch)> onRecords;
     int batchSize = 500;
+    /// Folder of the persistent run cache (runcache.h); empty: no cache. The CLI and GUI pass
+    /// QStandardPaths::CacheLocation.
+    QString cacheDir;
 };
 
 struct LoadResult {
@@ -28,12 +31,17 @@ struct LoadResult {
     ScanStats stats;
     int mergedFolders = 0; ///< folders that held a run already read from another folder
     bool cancelled = false;
+    int cacheHits = 0;    ///< runs taken from the run cache
+    int cacheMisses = 0;  ///< runs read from their files while a cache was in use
+    QString cacheProblem; ///< a cache file that was unusable or could not be saved
 };
 
 /// The whole load, synchronous and pure: scan the roots, merge folders that hold the same run
 /// (keeping the most recent), read every run on `jobs` worker threads, and append the records
 /// to a RunTable in scan order, so the result does not depend on thread timing. Run ids are
-/// made unique (a suffix `~2`, `~3` on later duplicates, with a note).
+/// made unique (a suffix `~2`, `~3` on later duplicates, with a note). With a cache folder,
+/// runs whose input files did not change come from the cache instead of being read, and the
+/// cache is saved afterwards when anything changed; the result is the same either way.
 LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                     const LoadOptions &options = {});
 

@@ -7,6 +7,8 @@
 #include <QHash>
 #include <QStringList>
 
+#include <optional>
+
 namespace runlens {
 
 /// One directory as the scanner saw it: its regular files and its subdirectories, by name.
@@ -65,6 +67,21 @@ public:
     virtual RunIdentity identify(const RunCandidate &) const { return {}; }
     virtual RunRecord read(const RunCandidate &candidate, const ScanNotes &notes,
                            const ReadLimits &limits) const = 0;
+
+    // For the run cache (runcache.h), which reuses a record while nothing read() depends on
+    // has changed. A reader whose output changes for the same input must bump version().
+    virtual int version() const { return 1; }
+    /// Every file read() reads (present or not): a change of one's size, times or inode makes
+    /// the run be read again. Nothing (the default) means the reader's runs are never cached.
+    virtual std::optional<QStringList> inputFiles(const RunCandidate &) const {
+        return std::nullopt;
+    }
+    /// Anything else read() depends on besides the input files, the folder path, its root and
+    /// the identity (which the cache compares itself): e.g. scan notes about the run.
+    virtual QString cacheContext(const RunCandidate &, const RunIdentity &,
+                                 const ScanNotes &) const {
+        return {};
+    }
 };
 
 enum class DocStatus { Missing, Unusable, Ok };

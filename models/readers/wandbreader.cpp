@@ -42,6 +42,12 @@ QString filesDir(const QString &runPath) {
     return QFileInfo(files).isDir() ? files : runPath;
 }
 
+/// The folder read() reads: the scanner saw whether there is a files/ folder (SDK >= 0.10) or
+/// the files lie inside.
+QString readDir(const RunCandidate &candidate) {
+    return candidate.dirs.contains(u"files"_s) ? candidate.path + u"/files"_s : candidate.path;
+}
+
 QByteArray fileDigest(const QString &path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly) || f.size() > 4 * 1024 * 1024) return {};
@@ -187,6 +193,20 @@ RunIdentity WandbReader::identify(const RunCandidate &candidate) const {
     return {};
 }
 
+std::optional<QStringList> WandbReader::inputFiles(const RunCandidate &candidate) const {
+    const QString dir = readDir(candidate);
+    return QStringList{dir + u"/config.yaml"_s, dir + u"/wandb-summary.json"_s,
+                       dir + u"/wandb-metadata.json"_s};
+}
+
+QString WandbReader::cacheContext(const RunCandidate &candidate, const RunIdentity &identity,
+                                  const ScanNotes &notes) const {
+    // read() looks only at the name of the .wandb log (not its content) and at the sweep note
+    // for the run's id, which is the identity's or else the fallback.
+    const QString id = identity.id.isEmpty() ? fallbackRunId(candidate) : identity.id;
+    return logFileId(candidate.files) + u'\n' + notes.value(u"wandb-sweep:"_s + id);
+}
+
 RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &notes,
                             const ReadLimits &limits) const {
     RunRecord run;
@@ -197,9 +217,7 @@ RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &note
     const RunIdentity identity = identify(candidate);
     run.id = identity.id.isEmpty() ? fallbackRunId(candidate) : identity.id;
 
-    // The scanner saw whether there is a files/ folder (SDK >= 0.10) or the files lie inside.
-    const QDir files(candidate.dirs.contains(u"files"_s) ? candidate.path + u"/files"_s
-                                                         : candidate.path);
+    const QDir files(readDir(candidate));
     Flattener flattener(limits.flatten);
 
     const QString configPath = files.filePath(u"config.yaml"_s);

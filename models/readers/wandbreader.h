@@ -17,6 +17,9 @@ public:
     RunIdentity identify(const RunCandidate &candidate) const override;
     RunRecord read(const RunCandidate &candidate, const ScanNotes &notes,
                    const ReadLimits &limits) const override;
+    std::optional<QStringList> inputFiles(const RunCandidate &candidate) const override;
+    QString cacheContext(const RunCandidate &candidate, const RunIdentity &identity,
+                         const ScanNotes &notes) const override;
 };
 
 } // namespace runlens

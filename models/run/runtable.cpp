@@ -89,7 +89,13 @@ bool RunTable::hasValue(int row, int col) const {
 }
 
 int RunTable::appendRun(RunRecord &&record) {
-    const auto row = std::uint32_t(m_runs.size());
+    const int row = appendRunFacts(record);
+    for (const Entry &e : record.entries)
+        if (!e.value.isMissing()) setValue(addColumn(e.family, e.key), e.value, e.description);
+    return row;
+}
+
+int RunTable::appendRunFacts(RunRecord &record) {
     RunInfo info;
     info.id = std::move(record.id);
     info.name = std::move(record.name);
@@ -100,37 +106,40 @@ int RunTable::appendRun(RunRecord &&record) {
     info.durationSec = record.durationSec;
     info.issues = std::move(record.issues);
     m_runs.push_back(std::move(info));
+    return int(m_runs.size()) - 1;
+}
 
-    for (Entry &e : record.entries) {
-        if (e.value.isMissing()) continue;
-        ColumnId id{e.family, e.key};
-        int col = m_columnIndex.value(id, -1);
-        if (col < 0) {
-            col = int(m_columns.size());
-            Column column;
-            column.info.family = e.family;
-            column.info.display = e.key.display();
-            column.info.key = std::move(e.key);
-            m_columns.push_back(std::move(column));
-            m_columnIndex.insert(ColumnId{id.family, m_columns.back().info.key}, col);
-        }
-        Column &column = m_columns[std::size_t(col)];
-        if (column.info.description.isEmpty() && !e.description.isEmpty())
-            column.info.description = e.description;
-        const Cell cell = makeCell(e.value);
-        if (column.dense) {
-            if (column.cells.size() <= row) column.cells.resize(row + 1);
-            if (column.cells[row].type == Value::Type::Missing) ++column.count;
-            column.cells[row] = cell;
-        } else if (!column.rows.empty() && column.rows.back() == row) {
-            column.cells.back() = cell; // a reader emitted the key twice: the later value wins
-        } else {
-            column.rows.push_back(row);
-            column.cells.push_back(cell);
-            ++column.count;
-        }
+int RunTable::addColumn(Family f, const Key &k) {
+    const ColumnId id{f, k};
+    if (const auto it = m_columnIndex.constFind(id); it != m_columnIndex.constEnd()) return *it;
+    const int col = int(m_columns.size());
+    Column column;
+    column.info.family = f;
+    column.info.key = k;
+    column.info.display = k.display();
+    m_columns.push_back(std::move(column));
+    m_columnIndex.insert(id, col);
+    return col;
+}
+
+void RunTable::setValue(int col, const Value &v, const QString &description) {
+    if (v.isMissing()) return;
+    const auto row = std::uint32_t(m_runs.size() - 1);
+    Column &column = m_columns[std::size_t(col)];
+    if (column.info.description.isEmpty() && !description.isEmpty())
+        column.info.description = description;
+    const Cell cell = makeCell(v);
+    if (column.dense) {
+        if (column.cells.size() <= row) column.cells.resize(row + 1);
+        if (column.cells[row].type == Value::Type::Missing) ++column.count;
+        column.cells[row] = cell;
+    } else if (!column.rows.empty() && column.rows.back() == row) {
+        column.cells.back() = cell; // a reader emitted the key twice: the later value wins
+    } else {
+        column.rows.push_back(row);
+        column.cells.push_back(cell);
+        ++column.count;
     }
-    return int(row);
 }
 
 void RunTable::squeeze() {

@@ -56,6 +56,14 @@ public:
 
     /// Moves a reader's record in; returns its row.
     int appendRun(RunRecord &&record);
+    /// The parts of appendRun(), for a loader that maps keys to columns itself (the run
+    /// cache): a run's facts (moved out of `record`, whose entries are left alone), the column
+    /// of a key (appended when new), and a value of the last run, where a second value for
+    /// the same column wins and a column keeps the first non-empty description it is given.
+    /// Missing values are skipped.
+    int appendRunFacts(RunRecord &record);
+    int addColumn(Family f, const Key &k);
+    void setValue(int col, const Value &v, const QString &description = {});
     /// Compacts storage once loading is done: common columns become dense.
     void squeeze();
 

@@ -1,0 +1,104 @@
+// Interactive-speed benchmark of the runs table model at scale: N runs x V values from K keys.
+// Times what a user does in the window: a full reload swap, sorting by a number and by a
+// string, toggling "varying keys only", a quick filter, and painting screenfuls of cells.
+//   bench_model [RUNS=100000] [VALUES_PER_RUN=200] [DISTINCT_KEYS=1000]
+#include "runtablemodel.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+#include <cstdio>
+#include <random>
+
+using namespace runlens;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+std::vector<RunRecord> makeRuns(int runs, int perRun, int distinct) {
+    std::vector<Key> keys;
+    for (int k = 0; k < distinct; ++k)
+        keys.push_back(Key({u"group%1"_s.arg(k % 20), u"key%1"_s.arg(k)}));
+    const QStringList names = {u"adam"_s, u"adamw"_s, u"sgd"_s, u"lion"_s};
+    std::mt19937 rng(7);
+    std::vector<RunRecord> out;
+    out.reserve(std::size_t(runs));
+    for (int r = 0; r < runs; ++r) {
+        RunRecord rec;
+        rec.id = u"%1"_s.arg(r, 8, 36, QChar(u'0'));
+        rec.name = rec.id;
+        rec.format = u"wandb"_s;
+        rec.path = u"/data/wandb/run-"_s + rec.id;
+        rec.status = RunStatus::Finished;
+        const int core = perRun / 2;
+        for (int v = 0; v < perRun; ++v) {
+            const int k = v < core ? v : core + int(rng() % unsigned(distinct - core));
+            const Family f = k % 3 == 0 ? Family::Metric : Family::Config;
+            Value value = k % 5 == 0 ? Value::string(names[int(rng() % 4u)])
+                          : k % 5 == 1
+                              ? Value::integer(qint64(rng() % 1000))
+                              : Value::real(std::uniform_real_distribution<double>(0, 1)(rng));
+            rec.add(f, keys[std::size_t(k)], std::move(value));
+        }
+        out.push_back(std::move(rec));
+    }
+    return out;
+}
+
+double ms(QElapsedTimer &t) {
+    const double v = t.nsecsElapsed() / 1e6;
+    t.restart();
+    return v;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const int runs = args.value(1, u"100000"_s).toInt();
+    const int perRun = args.value(2, u"200"_s).toInt();
+    const int distinct = args.value(3, u"1000"_s).toInt();
+    std::vector<RunRecord> records = makeRuns(runs, perRun, distinct);
+
+    RunTableModel model;
+    QElapsedTimer t;
+    t.start();
+    model.replaceRuns(std::move(records));
+    std::printf("runs=%d values/run=%d keys=%d shown columns=%d\n", runs, perRun, distinct,
+                model.columnCount());
+    std::printf("%-38s %9.1f ms\n", "swap in all runs (reload)", ms(t));
+    const auto column = [&](const QString &header) {
+        for (int c = 0; c < model.columnCount(); ++c)
+            if (model.headerData(c, Qt::Horizontal).toString() == header) return c;
+        return -1;
+    };
+    model.sort(column(u"group2.key2"_s), Qt::DescendingOrder);
+    std::printf("%-38s %9.1f ms\n", "sort by a number column", ms(t));
+    model.sort(column(u"group0.key0"_s), Qt::AscendingOrder);
+    std::printf("%-38s %9.1f ms\n", "sort by a string column", ms(t));
+    model.addSortColumn(column(u"group1.key1"_s));
+    std::printf("%-38s %9.1f ms\n", "add a secondary sort key", ms(t));
+    model.setVaryingOnly(true);
+    std::printf("%-38s %9.1f ms\n", "varying keys only: on", ms(t));
+    model.setVaryingOnly(false);
+    std::printf("%-38s %9.1f ms\n", "varying keys only: off", ms(t));
+    model.setFilterText(u"lion"_s);
+    std::printf("%-38s %9.1f ms  (%d rows match)\n", "quick filter 'lion'", ms(t),
+                model.rowCount());
+    model.setFilterText({});
+    std::printf("%-38s %9.1f ms\n", "clear the filter", ms(t));
+    // A screenful: 40 rows x 25 columns, display and alignment roles, at 200 scroll positions.
+    std::mt19937 rng(1);
+    qint64 cells = 0;
+    for (int s = 0; s < 200; ++s) {
+        const int top = int(rng() % unsigned(std::max(1, model.rowCount() - 40)));
+        for (int r = top; r < top + 40 && r < model.rowCount(); ++r)
+            for (int c = 0; c < 25 && c < model.columnCount(); ++c) {
+                const QModelIndex i = model.index(r, c);
+                cells += i.data().toString().size() + i.data(Qt::TextAlignmentRole).toInt();
+            }
+    }
+    std::printf("%-38s %9.3f ms  (per screen)\n", "paint data for a screenful", ms(t) / 200);
+    return cells > 0 ? 0 : 1;
+}
