@@ -135,7 +135,10 @@ MainWindow::MainWindow(QWidget *parent)
     if (!settings.contains(u"window/geometry"_s)) {
         resize(1280, 760);
         // Dock sizes apply once the window is laid out.
-        QTimer::singleShot(0, this, [this, dock] { resizeDocks({dock}, {140}, Qt::Vertical); });
+        QTimer::singleShot(0, this, [this, dock, keysDock] {
+            resizeDocks({dock}, {140}, Qt::Vertical);
+            resizeDocks({keysDock}, {360}, Qt::Horizontal);
+        });
         m_splitter->setSizes({900, 380});
     }
     updateRecentMenu();
