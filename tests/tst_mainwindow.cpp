@@ -242,6 +242,14 @@ private slots:
         QVERIFY(done.wait(20000));
         QCOMPARE(columnNamed(u"seed"_s), -1);
         QVERIFY(columnNamed(u"host"_s) > 0);
+        // And a new window on the same folder (the choice is kept per folder set).
+        tester.reset();
+        window = std::make_unique<MainWindow>();
+        tester = std::make_unique<QAbstractItemModelTester>(
+            window->runModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        open({QFINDTESTDATA("data/wandb_old")});
+        QCOMPARE(columnNamed(u"seed"_s), -1);
+        QVERIFY(columnNamed(u"host"_s) > 0);
     }
 
     void headerBandsTellFamiliesApart() {

@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -23,6 +24,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScopedValueRollback>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
@@ -101,6 +103,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_keys->model(), &KeyTreeModel::hiddenColumnsChanged, this, [this] {
         if (!m_keys->model()->table()) return; // between loads the run model's default applies
         keepSelection([this] { m_model->setHiddenColumns(m_keys->model()->hiddenColumns()); });
+        saveColumnChoice();
         updateStatus();
     });
 
@@ -309,7 +312,12 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
     }
     m_refreshing = false;
     m_pendingTable.reset();
-    m_keys->model()->setTable(&m_model->table());
+    {
+        // A fresh chooser starts from the defaults: that is not the user's choice to save.
+        const QScopedValueRollback guard(m_restoringColumns, true);
+        m_keys->model()->setTable(&m_model->table());
+        restoreColumnChoice();
+    }
     m_issues->setTable(&m_model->table());
     m_view->fitColumns();
     m_progress->hide();
@@ -346,6 +354,41 @@ void MainWindow::updateRecentMenu() {
                                 [this, folders] { openFolders(folders); });
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+/// Settings key of the column choice for the open folder set.
+static QString columnChoiceKey(const QStringList &folders) {
+    QStringList sorted = folders;
+    sorted.sort();
+    const QByteArray hash =
+        QCryptographicHash::hash(sorted.join(u'\n').toUtf8(), QCryptographicHash::Sha1);
+    return u"columns/"_s + QString::fromLatin1(hash.toHex().left(16));
+}
+
+void MainWindow::saveColumnChoice() {
+    if (m_restoringColumns || m_folders.isEmpty()) return;
+    // By name, not by number: the table numbers its columns anew on every load.
+    QStringList hidden;
+    const RunTable &table = m_model->table();
+    for (int c : m_keys->model()->hiddenColumns())
+        hidden << familyName(table.column(c).family) + u':' + table.column(c).display;
+    hidden.sort();
+    QSettings().setValue(columnChoiceKey(m_folders) + u"/hidden"_s, hidden);
+}
+
+void MainWindow::restoreColumnChoice() {
+    const QVariant saved = QSettings().value(columnChoiceKey(m_folders) + u"/hidden"_s);
+    if (!saved.isValid()) return;
+    const QStringList names = saved.toStringList();
+    const QSet<QString> hiddenNames(names.begin(), names.end());
+    const RunTable &table = m_model->table();
+    QSet<int> hidden;
+    for (int c = 0; c < table.columnCount(); ++c)
+        if (hiddenNames.contains(familyName(table.column(c).family) + u':' +
+                                 table.column(c).display))
+            hidden.insert(c);
+    const QScopedValueRollback guard(m_restoringColumns, true);
+    m_keys->model()->setHiddenColumns(hidden);
 }
 
 void MainWindow::updateWatches() {

@@ -74,6 +74,9 @@ private:
     void showSelectedRun();
     /// Live mode: watch the folders that hold runs and the newest runs' metric files.
     void updateWatches();
+    /// The key chooser's choice, remembered per set of open folders.
+    void saveColumnChoice();
+    void restoreColumnChoice();
     /// Runs `change` (a model reset) and selects the same runs again afterwards.
     template <typename F> void keepSelection(F change);
 
@@ -100,6 +103,7 @@ private:
     QStringList m_folders;
     QString m_scanSummary;
     bool m_fittedColumns = false;
+    bool m_restoringColumns = false;
 };
 
 } // namespace runlens
