@@ -15,6 +15,7 @@
 #include <QDirIterator>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -71,6 +72,7 @@ private slots:
     }
 
     void init() {
+        QSettings().clear(); // each test starts as a first start (settings in the test location)
         window = std::make_unique<MainWindow>();
         window->varyingAction()->setChecked(false);
         tester = std::make_unique<QAbstractItemModelTester>(
