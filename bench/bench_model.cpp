@@ -3,6 +3,7 @@
 // string, toggling "varying keys only", a quick filter, and painting screenfuls of cells.
 //   bench_model [RUNS=100000] [VALUES_PER_RUN=200] [DISTINCT_KEYS=1000]
 #include "runtablemodel.h"
+#include "synthetic.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -14,36 +15,6 @@ using namespace runlens;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-std::vector<RunRecord> makeRuns(int runs, int perRun, int distinct) {
-    std::vector<Key> keys;
-    for (int k = 0; k < distinct; ++k)
-        keys.push_back(Key({u"group%1"_s.arg(k % 20), u"key%1"_s.arg(k)}));
-    const QStringList names = {u"adam"_s, u"adamw"_s, u"sgd"_s, u"lion"_s};
-    std::mt19937 rng(7);
-    std::vector<RunRecord> out;
-    out.reserve(std::size_t(runs));
-    for (int r = 0; r < runs; ++r) {
-        RunRecord rec;
-        rec.id = u"%1"_s.arg(r, 8, 36, QChar(u'0'));
-        rec.name = rec.id;
-        rec.format = u"wandb"_s;
-        rec.path = u"/data/wandb/run-"_s + rec.id;
-        rec.status = RunStatus::Finished;
-        const int core = perRun / 2;
-        for (int v = 0; v < perRun; ++v) {
-            const int k = v < core ? v : core + int(rng() % unsigned(distinct - core));
-            const Family f = k % 3 == 0 ? Family::Metric : Family::Config;
-            Value value = k % 5 == 0 ? Value::string(names[int(rng() % 4u)])
-                          : k % 5 == 1
-                              ? Value::integer(qint64(rng() % 1000))
-                              : Value::real(std::uniform_real_distribution<double>(0, 1)(rng));
-            rec.add(f, keys[std::size_t(k)], std::move(value));
-        }
-        out.push_back(std::move(rec));
-    }
-    return out;
-}
 
 double ms(QElapsedTimer &t) {
     const double v = t.nsecsElapsed() / 1e6;
@@ -59,7 +30,12 @@ int main(int argc, char **argv) {
     const int runs = args.value(1, u"100000"_s).toInt();
     const int perRun = args.value(2, u"200"_s).toInt();
     const int distinct = args.value(3, u"1000"_s).toInt();
-    std::vector<RunRecord> records = makeRuns(runs, perRun, distinct);
+    const std::vector<Key> keys = bench::makeKeys(distinct);
+    std::mt19937 gen(7);
+    std::vector<RunRecord> records;
+    records.reserve(std::size_t(runs));
+    for (int r = 0; r < runs; ++r)
+        records.push_back(bench::makeRun(r, perRun, keys, gen));
 
     RunTableModel model;
     QElapsedTimer t;

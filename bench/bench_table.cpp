@@ -3,6 +3,7 @@
 // Prints the table's own estimate and the process's peak RSS, per run.
 //   bench_table [RUNS=100000] [VALUES_PER_RUN=200] [DISTINCT_KEYS=1000]
 #include "run/runtable.h"
+#include "synthetic.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -38,34 +39,14 @@ int main(int argc, char **argv) {
             "usage: bench_table [RUNS] [VALUES_PER_RUN] [DISTINCT_KEYS >= VALUES_PER_RUN]\n");
         return 2;
     }
-    std::vector<Key> keys;
-    for (int k = 0; k < distinct; ++k)
-        keys.push_back(Key({u"group%1"_s.arg(k % 20), u"key%1"_s.arg(k)}));
-    const QStringList categories = {u"adam"_s, u"adamw"_s,    u"sgd"_s,
-                                    u"lion"_s, u"resnet18"_s, u"vit_small"_s};
-
+    const std::vector<Key> keys = bench::makeKeys(distinct);
     std::mt19937 rng(42);
     const long rssBefore = peakRssKb();
     QElapsedTimer clock;
     clock.start();
     RunTable table;
     for (int r = 0; r < runs; ++r) {
-        RunRecord rec;
-        rec.id = u"%1"_s.arg(r, 8, 36, QChar(u'0'));
-        rec.name = rec.id;
-        rec.format = u"wandb"_s;
-        rec.path = u"/data/sweeps/project/wandb/run-20240101_000000-"_s + rec.id;
-        // A run's keys: a common core (the first half of its values) plus a spread over the rest.
-        const int core = perRun / 2;
-        for (int v = 0; v < perRun; ++v) {
-            const int k = v < core ? v : core + int(rng() % unsigned(distinct - core));
-            const Family f = k % 3 == 0 ? Family::Metric : Family::Config;
-            Value value =
-                k % 5 == 0   ? Value::string(categories[int(rng() % unsigned(categories.size()))])
-                : k % 5 == 1 ? Value::integer(qint64(rng() % 1000))
-                             : Value::real(std::uniform_real_distribution<double>(0, 1)(rng));
-            rec.add(f, keys[std::size_t(k)], std::move(value));
-        }
+        RunRecord rec = bench::makeRun(r, perRun, keys, rng);
         table.appendRun(std::move(rec));
     }
     table.squeeze();

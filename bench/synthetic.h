@@ -1,0 +1,42 @@
+#pragma once
+// Synthetic runs for the benchmarks: each has a common core of keys (the first half of its
+// values) and a spread over the rest, with strings, integers and reals, like a sweep.
+
+#include "run/run.h"
+
+#include <random>
+#include <vector>
+
+namespace runlens::bench {
+
+inline std::vector<Key> makeKeys(int distinct) {
+    using namespace Qt::StringLiterals;
+    std::vector<Key> keys;
+    for (int k = 0; k < distinct; ++k)
+        keys.push_back(Key({u"group%1"_s.arg(k % 20), u"key%1"_s.arg(k)}));
+    return keys;
+}
+
+inline RunRecord makeRun(int index, int perRun, const std::vector<Key> &keys, std::mt19937 &rng) {
+    using namespace Qt::StringLiterals;
+    static const QStringList names = {u"adam"_s, u"adamw"_s, u"sgd"_s, u"lion"_s};
+    const int distinct = int(keys.size());
+    RunRecord rec;
+    rec.id = u"%1"_s.arg(index, 8, 36, QChar(u'0'));
+    rec.name = rec.id;
+    rec.format = u"wandb"_s;
+    rec.path = u"/data/sweeps/project/wandb/run-20240101_000000-"_s + rec.id;
+    rec.status = RunStatus::Finished;
+    const int core = perRun / 2;
+    for (int v = 0; v < perRun; ++v) {
+        const int k = v < core ? v : core + int(rng() % unsigned(distinct - core));
+        const Family f = k % 3 == 0 ? Family::Metric : Family::Config;
+        Value value = k % 5 == 0   ? Value::string(names[int(rng() % 4u)])
+                      : k % 5 == 1 ? Value::integer(qint64(rng() % 1000))
+                                   : Value::real(std::uniform_real_distribution<double>(0, 1)(rng));
+        rec.add(f, keys[std::size_t(k)], std::move(value));
+    }
+    return rec;
+}
+
+} // namespace runlens::bench
