@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QDirIterator>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtEndian>
@@ -119,9 +120,11 @@ private slots:
     void deletedRunIsDropped();
     void sweepNoteChangeInvalidates();
     void otherLimitsIgnoreTheCache();
+    void otherTimeZoneIgnoresTheCache();
     void readerWithoutInputsIsNotCached();
     void unusableCacheFile_data();
     void unusableCacheFile();
+    void unusableCacheFileIsReplaced();
     void mutatedCacheFileDoesNotCrash();
     void unwritableCacheDir();
     void byteReaderRefusesHugeLengths();
@@ -319,6 +322,26 @@ void TestRunCache::otherLimitsIgnoreTheCache() {
     QCOMPARE(load(roots, m_cache, 2, small).cacheHits, runs);
 }
 
+void TestRunCache::otherTimeZoneIgnoresTheCache() {
+    // W&B folder names hold local times, read in the time zone of the machine.
+    const QStringList roots = copyFixtures({u"wandb_offline"_s});
+    QVERIFY(!roots.isEmpty());
+    const QByteArray saved = qgetenv("TZ");
+    const auto restore = qScopeGuard([&] {
+        if (saved.isNull())
+            qunsetenv("TZ");
+        else
+            qputenv("TZ", saved);
+    });
+    qputenv("TZ", "UTC");
+    const int runs = load(roots, m_cache).table.rowCount();
+    QCOMPARE(load(roots, m_cache).cacheHits, runs);
+    qputenv("TZ", "Asia/Tokyo");
+    const LoadResult tokyo = load(roots, m_cache);
+    QCOMPARE(tokyo.cacheHits, 0);
+    QCOMPARE(dump(tokyo), dump(load(roots, {})));
+}
+
 void TestRunCache::readerWithoutInputsIsNotCached() {
     QVERIFY(testutil::writeFile(m_data + u"/a/value.txt"_s, "1"));
     QVERIFY(testutil::writeFile(m_data + u"/b/value.txt"_s, "2"));
@@ -407,6 +430,19 @@ void TestRunCache::unusableCacheFile() {
     QCOMPARE(after.cacheHits, runs);
     QVERIFY2(after.cacheProblem.isEmpty(), qPrintable(after.cacheProblem));
     QCOMPARE(dump(after), dump(none));
+}
+
+void TestRunCache::unusableCacheFileIsReplaced() {
+    // Even when no run can be stored (all files just written), a bad file is not kept.
+    QVERIFY(copyTree(QFINDTESTDATA("data/generic"), m_data));
+    const QString file = QDir(m_cache).filePath(RunCache::fileName({m_data}));
+    QVERIFY(testutil::writeFile(file, "garbage"));
+    const LoadResult first = load({m_data}, m_cache);
+    QCOMPARE(first.cacheHits, 0);
+    QVERIFY(first.cacheProblem.contains(u"not a RunLens cache"_s));
+    const LoadResult second = load({m_data}, m_cache);
+    QVERIFY2(second.cacheProblem.isEmpty(), qPrintable(second.cacheProblem));
+    QCOMPARE(RunCache(m_cache, {m_data}, {}).entryCount(), 0);
 }
 
 void TestRunCache::mutatedCacheFileDoesNotCrash() {

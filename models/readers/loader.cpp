@@ -64,8 +64,8 @@ int mergeSameRuns(std::vector<RunCandidate> &runs, std::vector<RunIdentity> &ide
     return merged;
 }
 
-/// Reads one run; what this returns depends on the run's folder alone, so the cache may keep
-/// it. `cacheable` is false when the reader threw (memory may have run out).
+/// Reads one run as the cache keeps it: without the notes that depend on the other folders
+/// found. `cacheable` is false when the reader threw (memory may have run out).
 RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimits &limits,
                   bool *cacheable) {
     RunRecord r;

@@ -116,10 +116,12 @@ RunCache::RunCache(const QString &dir, const QStringList &roots, const ReadLimit
     if (!f.open(QIODevice::ReadOnly)) return; // no cache yet
     if (f.size() > kMaxFileBytes) {
         m_problem = u"the run cache %1 is too large to read; it is rebuilt"_s.arg(m_filePath);
+        m_unusable = true;
         return;
     }
     m_data = f.read(f.size());
-    if (!load()) {
+    m_unusable = !load();
+    if (m_unusable) {
         m_data.clear();
         m_keys.clear();
         m_entries.clear();
@@ -324,7 +326,8 @@ void RunCache::appendEntry() {
 }
 
 bool RunCache::save() {
-    if (m_outCount == 0 && m_kept.size() == m_entries.size()) return true; // nothing changed
+    if (!m_unusable && m_outCount == 0 && m_kept.size() == m_entries.size())
+        return true; // nothing changed
     beginOutput();
     for (const int e : m_kept)
         transcode(m_entries[std::size_t(e)]);

@@ -86,6 +86,7 @@ private:
     qsizetype m_maxValues; ///< per run; a record with more is neither stored nor read back
     QByteArray m_context;  ///< roots, limits, time zone, versions: a file for other ones is foreign
     QString m_problem;
+    bool m_unusable = false; ///< there is a file, but not one to use: replace it on save
 
     // The loaded file, read-only while reader threads run.
     QByteArray m_data;
