@@ -34,13 +34,15 @@ void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
     m_futures.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
     // Everything the worker needs is captured by value; results come back through queued
     // calls on this object, so they arrive on its thread and die with it.
-    m_futures << QtConcurrent::run([this, roots, jobs, generation, cancelled, delivery] {
+    m_futures << QtConcurrent::run([this, roots, jobs, generation, cancelled, delivery,
+                                    cacheDir = m_cacheDir] {
         const ReaderRegistry registry = ReaderRegistry::withBuiltins();
         QElapsedTimer clock;
         clock.start();
         qint64 lastProgress = -1000;
         LoadOptions options;
         options.jobs = jobs;
+        options.cacheDir = cacheDir;
         options.batchSize = 1000;
         options.cancelled = [cancelled] { return cancelled->load(); };
         if (delivery == Delivery::Stream)

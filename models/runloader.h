@@ -26,6 +26,9 @@ public:
     /// on the worker and delivered once (tableRead), so a reload costs the GUI thread nothing.
     enum class Delivery { Stream, WholeTable };
     void start(const QStringList &roots, Delivery delivery = Delivery::Stream, int jobs = 0);
+    /// Where parsed runs are cached between opens (empty: no cache). The window passes the
+    /// user's cache folder; the cache never changes results, only the time a second open takes.
+    void setCacheDir(const QString &dir) { m_cacheDir = dir; }
     void cancel();
     bool isLoading() const { return m_running; }
     /// Blocks until every worker has stopped (tests, shutdown).
@@ -48,6 +51,7 @@ private:
     std::shared_ptr<std::atomic<bool>> m_cancel;
     quint64 m_generation = 0;
     bool m_running = false;
+    QString m_cacheDir;
 };
 
 } // namespace runlens

@@ -28,6 +28,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
@@ -65,6 +66,7 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(tr("RunLens"));
     setAcceptDrops(true);
     m_view->setRunModel(m_model);
+    m_loader->setCacheDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation));
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 3);
