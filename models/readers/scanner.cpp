@@ -76,15 +76,19 @@ struct Walker {
             const fs::directory_entry &e = *it;
             const QString name = QString::fromStdString(e.path().filename().string());
             std::error_code sec;
+            // The entry's type comes with the listing (d_type); only links need a stat().
             const bool isLink = e.is_symlink(sec);
-            const fs::file_status st = e.status(sec); // follows links
-            if (sec || st.type() == fs::file_type::not_found) {
+            const fs::file_type type = isLink                   ? e.status(sec).type()
+                                       : e.is_directory(sec)    ? fs::file_type::directory
+                                       : e.is_regular_file(sec) ? fs::file_type::regular
+                                                                : fs::file_type::unknown;
+            if (sec || type == fs::file_type::not_found) {
                 if (isLink) ++result.stats.brokenLinks;
                 continue;
             }
-            if (st.type() == fs::file_type::regular)
+            if (type == fs::file_type::regular)
                 listing.files << name;
-            else if (st.type() == fs::file_type::directory)
+            else if (type == fs::file_type::directory)
                 subdirs.emplace_back(name, isLink);
             else
                 ++result.stats.specialFiles;
