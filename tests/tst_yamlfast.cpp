@@ -146,11 +146,6 @@ QString corpusDir() {
     return QStringLiteral(RUNLENS_CORPUS);
 }
 
-QString benchDir() {
-    const QString env = qEnvironmentVariable("RUNLENS_BENCH_RUNS");
-    return env.isEmpty() ? u"/tmp/runlens-bench/runs-1000"_s : env;
-}
-
 QByteArray nested(int depth) {
     QByteArray y;
     for (int i = 0; i < depth; ++i)
@@ -272,7 +267,6 @@ private slots:
     void limits();
     void acceptance();
     void fuzz();
-    void timing();
 };
 
 void TestYamlFast::differential_data() {
@@ -533,38 +527,6 @@ void TestYamlFast::fuzz() {
     }
     qInfo("fuzz: %d inputs, %d accepted by the fast path, %d mismatches", runs, accepted, failures);
     QCOMPARE(failures, 0);
-}
-
-void TestYamlFast::timing() {
-    QList<QByteArray> files;
-    QDirIterator it(benchDir() + u"/wandb"_s, {u"config.yaml"_s}, QDir::Files,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files << readAll(it.next());
-    if (files.isEmpty())
-        QSKIP("no benchmark runs (make them with the bench scripts, or set RUNLENS_BENCH_RUNS)");
-    const auto best = [&](Path path) {
-        qint64 bestNs = std::numeric_limits<qint64>::max();
-        for (int rep = 0; rep < 5; ++rep) {
-            QElapsedTimer t;
-            t.start();
-            for (const QByteArray &b : files) {
-                Doc doc;
-                RunRecord run;
-                if (path == Path::Fast)
-                    parseYamlFast(b, doc, run, kFile);
-                else
-                    parseYamlEvents(b, doc, run, kFile);
-            }
-            bestNs = qMin(bestNs, t.nsecsElapsed());
-        }
-        return bestNs;
-    };
-    const qint64 events = best(Path::Events);
-    const qint64 fast = best(Path::Fast);
-    qInfo("%lld configs: yaml-cpp events %.1f ms, fast path %.1f ms (%.1fx)",
-          qlonglong(files.size()), events / 1e6, fast / 1e6,
-          double(events) / double(qMax<qint64>(fast, 1)));
 }
 
 QTEST_GUILESS_MAIN(TestYamlFast)
