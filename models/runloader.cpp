@@ -66,6 +66,14 @@ void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
                 },
                 Qt::QueuedConnection);
         };
+        options.scanProgress = [this, generation](const ScanStats &s) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, folders = s.directories, found = s.runFolders] {
+                    if (generation == m_generation) emit scanning(folders, found);
+                },
+                Qt::QueuedConnection);
+        };
         LoadResult result = loadRuns(roots, registry, options);
         const bool wasCancelled = result.cancelled || cancelled->load();
         if (delivery == Delivery::WholeTable && !wasCancelled) {

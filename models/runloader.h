@@ -39,6 +39,8 @@ signals:
     void runsRead(std::shared_ptr<std::vector<runlens::RunRecord>> batch);
     /// The whole table of a WholeTable load, just before `finished`.
     void tableRead(std::shared_ptr<runlens::RunTable> table);
+    /// While the folders are walked: folders seen and run folders found so far.
+    void scanning(int folders, int runFolders);
     /// Runs read of those found, with the rate so far (runs per second).
     void progress(int done, int total, double runsPerSecond);
     /// The load ended: completed, or cancelled (then `cancelled` is true).

@@ -122,6 +122,10 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_loader, &RunLoader::tableRead, this,
             [this](const std::shared_ptr<RunTable> &table) { m_pendingTable = table; });
     connect(m_loader, &RunLoader::progress, this, &MainWindow::onProgress);
+    connect(m_loader, &RunLoader::scanning, this, [this](int folders, int found) {
+        m_progressText->setText(tr("Scanning… %1 folders, %2 runs found")
+                                    .arg(formatCount(folders), formatCount(found)));
+    });
     connect(m_loader, &RunLoader::finished, this, &MainWindow::onFinished);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showSelectedRun);
@@ -336,10 +340,10 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
 
 void MainWindow::updateStatus() {
     const int runs = m_model->table().rowCount();
-    QString text = tr("%n run(s)", nullptr, runs);
+    QString text = tr("%1 run(s)").arg(formatCount(runs));
     if (m_model->rowCount() != runs)
         text += tr(" (%1 shown)").arg(formatCount(m_model->rowCount()));
-    text += tr(" · %n key(s)", nullptr, m_model->keyColumnCount());
+    text += tr(" · %1 key(s)").arg(formatCount(m_model->keyColumnCount()));
     if (!m_loader->isLoading()) text += tr(" (%1 varying)").arg(m_model->varyingKeyCount());
     if (m_model->runsWithProblems() > 0)
         text += tr(" · %n run(s) with issues", nullptr, m_model->runsWithProblems());

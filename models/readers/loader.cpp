@@ -116,7 +116,7 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         opening = std::async(std::launch::async, [&] {
             return std::optional<RunCache>(std::in_place, options.cacheDir, roots, options.limits);
         });
-    ScanResult scan = scanFolders(roots, registry, options.cancelled);
+    ScanResult scan = scanFolders(roots, registry, options.cancelled, options.scanProgress);
     result.stats = scan.stats;
     std::vector<RunIdentity> identities;
     result.mergedFolders = mergeSameRuns(scan.runs, identities);

@@ -16,6 +16,8 @@ struct LoadOptions {
     ReadLimits limits;
     std::function<bool()> cancelled;                   ///< polled between runs, from any thread
     std::function<void(int done, int total)> progress; ///< called on the calling thread
+    /// Folders walked and run folders found so far, while the scan runs (calling thread).
+    std::function<void(const ScanStats &)> scanProgress;
     /// When set, finished records go here in scan order, in batches (every `batchSize` records
     /// or 100 ms), instead of into LoadResult::table: the GUI appends them on its own thread
     /// so rows appear as they are read. Called on the calling thread.

@@ -45,6 +45,7 @@ bool ignoredDir(const QString &name) {
 struct Walker {
     const ReaderRegistry &registry;
     const std::function<bool()> &cancelled;
+    const std::function<void(const ScanStats &)> &progress;
     ScanResult &result;
     std::set<std::pair<dev_t, ino_t>> visited;
 
@@ -66,7 +67,7 @@ struct Walker {
             ++result.stats.unreadable;
             return;
         }
-        ++result.stats.directories;
+        if (++result.stats.directories % 256 == 0 && progress) progress(result.stats);
         DirListing listing;
         listing.path = QString::fromStdString(dir.string());
         listing.name = QString::fromStdString(dir.filename().string());
@@ -158,9 +159,10 @@ struct Walker {
 } // namespace
 
 ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
-                       const std::function<bool()> &cancelled) {
+                       const std::function<bool()> &cancelled,
+                       const std::function<void(const ScanStats &)> &progress) {
     ScanResult result;
-    Walker walker{registry, cancelled, result, {}, {}};
+    Walker walker{registry, cancelled, progress, result, {}, {}};
     for (const QString &root : roots) {
         const QString clean = QDir::cleanPath(QDir(root).absolutePath());
         const fs::path p(clean.toStdString());

@@ -37,8 +37,10 @@ struct ScanResult {
 /// Walks folders and finds run folders. Lists directories only (never opens files), follows
 /// symlinks to folders but visits each real directory once (so link loops end and a
 /// `latest-run` link does not count a run twice: real folders are walked before links).
+/// `progress` sees the counts every 256 folders (a large tree takes seconds to walk).
 ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
-                       const std::function<bool()> &cancelled = {});
+                       const std::function<bool()> &cancelled = {},
+                       const std::function<void(const ScanStats &)> &progress = {});
 
 } // namespace runlens
 
