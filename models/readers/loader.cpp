@@ -21,9 +21,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-/// Keeps, for every run identity that several folders share, the most recent folder.
-/// `identities` receives the identity of each kept run.
-int mergeSameRuns(std::vector<RunCandidate> &runs, std::vector<RunIdentity> &identities) {
+/// Keeps, for every run identity that several folders share, the most recent folder. Each kept
+/// candidate carries its identity on, so the reader need not work it out again.
+int mergeSameRuns(std::vector<RunCandidate> &runs) {
     struct Best {
         std::size_t index;
         QString recency;
@@ -51,13 +51,12 @@ int mergeSameRuns(std::vector<RunCandidate> &runs, std::vector<RunIdentity> &ide
     int merged = 0;
     std::vector<RunCandidate> kept;
     kept.reserve(runs.size());
-    identities.clear();
     for (std::size_t i = 0; i < runs.size(); ++i) {
         if (drop[i]) {
             ++merged;
         } else {
+            runs[i].identity = std::move(ids[i]);
             kept.push_back(std::move(runs[i]));
-            identities.push_back(std::move(ids[i]));
         }
     }
     runs = std::move(kept);
@@ -118,8 +117,7 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         });
     ScanResult scan = scanFolders(roots, registry, options.cancelled, options.scanProgress);
     result.stats = scan.stats;
-    std::vector<RunIdentity> identities;
-    result.mergedFolders = mergeSameRuns(scan.runs, identities);
+    result.mergedFolders = mergeSameRuns(scan.runs);
     const std::vector<RunCandidate> &runs = scan.runs;
     const int total = int(runs.size());
     std::optional<RunCache> cache = opening.valid() ? opening.get() : std::nullopt;
@@ -129,7 +127,7 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         Slot slot;
         RunCache::Fingerprint fp;
         if (cache) {
-            fp = cache->fingerprint(c, identities[std::size_t(i)], scan.notes);
+            fp = cache->fingerprint(c, c.identity.value_or(RunIdentity{}), scan.notes);
             if (auto hit = cache->find(c.path, fp.hash)) {
                 slot.record = std::move(hit->record);
                 slot.cacheEntry = hit->entry;

@@ -27,6 +27,13 @@ using ScanNotes = QHash<QString, QString>;
 
 class Reader;
 
+/// Where the same run lives in several folders (a resumed W&B run, a `latest-run` copy), the
+/// reader names it so the loader can keep the most recent folder only.
+struct RunIdentity {
+    QString id;      ///< empty: the folder is a run of its own
+    QString recency; ///< sorts ascending by age; the largest wins
+};
+
 /// A folder some reader claimed as a run, found under `root`.
 struct RunCandidate {
     QString path;
@@ -35,13 +42,7 @@ struct RunCandidate {
     QStringList files;  ///< regular files directly in the folder, as the scanner listed them
     QStringList dirs;   ///< its subfolders
     QStringList alsoAt; ///< other folders that hold the same run (merged into this one)
-};
-
-/// Where the same run lives in several folders (a resumed W&B run, a `latest-run` copy), the
-/// reader names it so the loader can keep the most recent folder only.
-struct RunIdentity {
-    QString id;      ///< empty: the folder is a run of its own
-    QString recency; ///< sorts ascending by age; the largest wins
+    std::optional<RunIdentity> identity; ///< set by the loader once it has merged folders
 };
 
 /// Caps applied to every file of a run.

@@ -106,8 +106,8 @@ struct Walker {
         bool descend = true;
         if (const Reader *reader = registry.detect(listing)) {
             ++result.stats.runFolders;
-            result.runs.push_back(
-                RunCandidate{listing.path, root, reader, listing.files, listing.dirs, {}});
+            result.runs.push_back(RunCandidate{
+                listing.path, root, reader, listing.files, listing.dirs, {}, std::nullopt});
             descend = reader->descendIntoRuns(listing);
         } else {
             for (const auto &r : registry.readers())

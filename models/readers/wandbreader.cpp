@@ -214,7 +214,7 @@ RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &note
     run.path = candidate.path;
     const QString dirName = QFileInfo(candidate.path).fileName();
     const auto m = runDirPattern().match(dirName);
-    const RunIdentity identity = identify(candidate);
+    const RunIdentity identity = candidate.identity ? *candidate.identity : identify(candidate);
     run.id = identity.id.isEmpty() ? fallbackRunId(candidate) : identity.id;
 
     const QDir files(readDir(candidate));
