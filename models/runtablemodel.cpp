@@ -4,6 +4,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <numeric>
 #include <set>
 
 namespace runlens {
@@ -184,7 +185,57 @@ std::vector<ViewColumn> RunTableModel::computeColumns() const {
             cols.push_back(ViewColumn{std::nullopt, c, header});
         }
     }
+    // The user's order (columns dragged in the header) first, the rest in their default order.
+    if (!m_columnOrder.isEmpty()) {
+        QHash<QString, int> rank;
+        for (int i = 0; i < m_columnOrder.size(); ++i)
+            rank.insert(m_columnOrder[i], i);
+        std::vector<int> ranks;
+        for (std::size_t i = 0; i < cols.size(); ++i)
+            ranks.push_back(rank.value(columnIdentity(cols[i]), int(m_columnOrder.size() + i)));
+        std::vector<std::size_t> order(cols.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
+        std::vector<ViewColumn> sorted;
+        for (std::size_t i : order)
+            sorted.push_back(cols[i]);
+        cols = std::move(sorted);
+    }
     return cols;
+}
+
+QString RunTableModel::columnIdentity(const ViewColumn &c) const {
+    if (c.field) return u"run:"_s + runFieldName(*c.field);
+    const ColumnInfo &info = m_table.column(c.column);
+    return familyName(info.family) + u':' + info.display;
+}
+
+QStringList RunTableModel::columnOrder() const {
+    return m_columnOrder;
+}
+
+void RunTableModel::setColumnOrder(const QStringList &order) {
+    if (order == m_columnOrder) return;
+    m_columnOrder = order;
+    rebuild();
+}
+
+void RunTableModel::moveColumn(int from, int to) {
+    if (from < 0 || to < 0 || from >= columnCount() || to >= columnCount() || from == to) return;
+    QStringList order;
+    for (const ViewColumn &c : m_columns)
+        order << columnIdentity(c);
+    order.move(from, to);
+    // Hidden columns keep their place in the stored order, after the shown ones they followed.
+    for (const QString &id : std::as_const(m_columnOrder))
+        if (!order.contains(id)) order << id;
+    m_columnOrder = order;
+    beginMoveColumns({}, from, from, {}, to > from ? to + 1 : to);
+    const ViewColumn moved = m_columns[std::size_t(from)];
+    m_columns.erase(m_columns.begin() + from);
+    m_columns.insert(m_columns.begin() + to, moved);
+    endMoveColumns();
 }
 
 RunTableModel::SortSpec RunTableModel::specFor(int viewColumn, bool descending) const {

@@ -47,6 +47,12 @@ public:
     /// Table columns the user hid in the key chooser (meta keys included when not hidden);
     /// until called, meta keys are hidden and every other key shown.
     void setHiddenColumns(const QSet<int> &columns);
+    /// Moves a column (a header drag); the order is kept by key name across filters, reloads
+    /// and the varying toggle.
+    void moveColumn(int from, int to);
+    /// Column identities (`config:optimizer.lr`, `run:status`) in the user's order; empty: default.
+    QStringList columnOrder() const;
+    void setColumnOrder(const QStringList &order);
     void setVaryingOnly(bool on);
     bool varyingOnly() const { return m_varyingOnly; }
     /// Case-insensitive text that a row must contain in its id, name or any shown cell.
@@ -90,6 +96,7 @@ private:
     bool sameColumn(const SortSpec &s, const ViewColumn &c) const;
 
     Value cellValue(int viewRow, int viewColumn) const;
+    QString columnIdentity(const ViewColumn &c) const;
     void appendToTable(std::vector<RunRecord> &&records);
     bool rowMatches(int tableRow) const;
     std::vector<ViewColumn> computeColumns() const;
@@ -106,6 +113,7 @@ private:
     std::vector<SortSpec> m_sort;
     QString m_filter;
     std::optional<QSet<int>> m_hidden;
+    QStringList m_columnOrder;
     bool m_varyingOnly = false;
     bool m_loading = false;
     int m_varyingCount = 0;

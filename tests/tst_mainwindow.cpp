@@ -254,6 +254,30 @@ private slots:
         QVERIFY(columnNamed(u"host"_s) > 0);
     }
 
+    void columnOrderSurvivesFiltersReloadsAndRestarts() {
+        open({QFINDTESTDATA("data/generic")});
+        QHeaderView *header = window->runView()->horizontalHeader();
+        const int lr = columnNamed(u"optimizer.lr"_s);
+        header->moveSection(lr, 1); // drag optimizer.lr right after the name
+        QCOMPARE(columnNamed(u"optimizer.lr"_s), 1);
+        QCOMPARE(header->logicalIndex(1), 1); // the model moved, the header shows model order
+        window->varyingAction()->setChecked(true);
+        QCOMPARE(columnNamed(u"optimizer.lr"_s), 1);
+        window->filterEdit()->setText(u"sgd"_s);
+        QTRY_COMPARE(window->runModel()->rowCount(), 3);
+        QCOMPARE(columnNamed(u"optimizer.lr"_s), 1);
+        QSignalSpy done(window.get(), &MainWindow::loadFinished);
+        window->reload();
+        QVERIFY(done.wait(20000));
+        QCOMPARE(columnNamed(u"optimizer.lr"_s), 1);
+        tester.reset();
+        window = std::make_unique<MainWindow>();
+        tester = std::make_unique<QAbstractItemModelTester>(
+            window->runModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        open({QFINDTESTDATA("data/generic")});
+        QCOMPARE(columnNamed(u"optimizer.lr"_s), 1);
+    }
+
     void headerBandsTellFamiliesApart() {
         window->resize(4000, 600); // every column in view
         open({QFINDTESTDATA("data/generic")});

@@ -127,6 +127,7 @@ MainWindow::MainWindow(QWidget *parent)
                                     .arg(formatCount(folders), formatCount(found)));
     });
     connect(m_loader, &RunLoader::finished, this, &MainWindow::onFinished);
+    connect(m_view, &RunTableView::columnMoved, this, &MainWindow::saveColumnOrder);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showSelectedRun);
     connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::showSelectedRun);
@@ -322,7 +323,7 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
         // A fresh chooser starts from the defaults: that is not the user's choice to save.
         const QScopedValueRollback guard(m_restoringColumns, true);
         m_keys->model()->setTable(&m_model->table());
-        restoreColumnChoice();
+        keepSelection([this] { restoreColumnChoice(); });
     }
     m_issues->setTable(&m_model->table());
     m_view->fitColumns();
@@ -382,7 +383,14 @@ void MainWindow::saveColumnChoice() {
     QSettings().setValue(columnChoiceKey(m_folders) + u"/hidden"_s, hidden);
 }
 
+void MainWindow::saveColumnOrder() {
+    if (m_folders.isEmpty()) return;
+    QSettings().setValue(columnChoiceKey(m_folders) + u"/order"_s, m_model->columnOrder());
+}
+
 void MainWindow::restoreColumnChoice() {
+    m_model->setColumnOrder(
+        QSettings().value(columnChoiceKey(m_folders) + u"/order"_s).toStringList());
     const QVariant saved = QSettings().value(columnChoiceKey(m_folders) + u"/hidden"_s);
     if (!saved.isValid()) return;
     const QStringList names = saved.toStringList();

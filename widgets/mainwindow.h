@@ -77,6 +77,7 @@ private:
     /// The key chooser's choice, remembered per set of open folders.
     void saveColumnChoice();
     void restoreColumnChoice();
+    void saveColumnOrder();
     /// Runs `change` (a model reset) and selects the same runs again afterwards.
     template <typename F> void keepSelection(F change);
 

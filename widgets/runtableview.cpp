@@ -114,6 +114,15 @@ RunTableView::RunTableView(QWidget *parent)
 void RunTableView::setRunModel(RunTableModel *model) {
     m_model = model;
     setModel(model);
+    // A header drag moves the column in the model, which keeps the order by key name; the
+    // header itself goes back to showing sections in model order.
+    connect(horizontalHeader(), &QHeaderView::sectionMoved, this, [this](int, int from, int to) {
+        QHeaderView *header = horizontalHeader();
+        const QSignalBlocker block(header);
+        header->moveSection(to, from);
+        m_model->moveColumn(from, to);
+        emit columnMoved();
+    });
 }
 
 void RunTableView::fitColumns() {

@@ -54,6 +54,10 @@ public:
     /// Sizes columns from the header and the first rows only.
     void fitColumns();
 
+signals:
+    /// The user dragged a column to another place.
+    void columnMoved();
+
 protected:
     void keyPressEvent(QKeyEvent *event) override;
 
