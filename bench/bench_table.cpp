@@ -29,11 +29,8 @@ long peakRssKb() {
 
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
-    const QStringList args = app.arguments();
-    const int runs = args.value(1, u"100000"_s).toInt();
-    const int perRun = args.value(2, u"200"_s).toInt();
-    const int distinct = args.value(3, u"1000"_s).toInt();
-    if (runs <= 0 || perRun <= 0 || distinct < perRun) {
+    const auto [runs, perRun, distinct] = bench::sizeFromArguments(app.arguments());
+    if (!bench::Size{runs, perRun, distinct}.valid()) {
         std::fprintf(
             stderr,
             "usage: bench_table [RUNS] [VALUES_PER_RUN] [DISTINCT_KEYS >= VALUES_PER_RUN]\n");

@@ -9,6 +9,18 @@
 
 namespace runlens::bench {
 
+/// The benchmarks' shared arguments: [RUNS=100000] [VALUES_PER_RUN=200] [DISTINCT_KEYS=1000].
+struct Size {
+    int runs, perRun, distinct;
+    bool valid() const { return runs > 0 && perRun > 0 && distinct >= perRun; }
+};
+
+inline Size sizeFromArguments(const QStringList &args) {
+    using namespace Qt::StringLiterals;
+    return {args.value(1, u"100000"_s).toInt(), args.value(2, u"200"_s).toInt(),
+            args.value(3, u"1000"_s).toInt()};
+}
+
 inline std::vector<Key> makeKeys(int distinct) {
     using namespace Qt::StringLiterals;
     std::vector<Key> keys;

@@ -99,14 +99,6 @@ void RunTableModel::appendToTable(std::vector<RunRecord> &&records) {
     }
 }
 
-void RunTableModel::replaceRuns(std::vector<RunRecord> &&records) {
-    m_table = RunTable();
-    m_hidden.reset();
-    m_problemRuns = 0;
-    appendToTable(std::move(records));
-    finishLoading();
-}
-
 void RunTableModel::replaceTable(RunTable &&table) {
     m_table = std::move(table);
     m_hidden.reset(); // table columns are numbered anew; the key chooser sends its choice again

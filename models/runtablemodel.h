@@ -35,9 +35,8 @@ public:
     const RunTable &table() const { return m_table; }
     /// Drops every run (a new open).
     void clear();
-    /// Replaces every run at once (a reload): one reset, sort and view settings kept.
-    void replaceRuns(std::vector<RunRecord> &&records);
-    /// The same with a table built elsewhere (on the loader's thread).
+    /// Replaces every run at once with a table built elsewhere (a reload, on the loader's
+    /// thread): one reset, sort and view settings kept.
     void replaceTable(RunTable &&table);
     /// Appends runs as a load delivers them; rows show at once.
     void appendRuns(std::vector<RunRecord> &&records);
