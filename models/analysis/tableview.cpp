@@ -160,19 +160,23 @@ void sortRunRows(const RunTable &table, std::vector<int> &rows,
     }
     std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
         for (std::size_t k = 0; k < keys.size(); ++k) {
-            const Value &x = values[k][std::size_t(a)], &y = values[k][std::size_t(b)];
-            // Missing and NaN go last whichever the direction; NaN before missing.
-            const bool xLast = x.isMissing() || x.isNaN(), yLast = y.isMissing() || y.isNaN();
-            const int c = Value::compare(x, y);
-            if (xLast || yLast) {
-                if (xLast != yLast) return yLast;
-                if (c != 0) return c < 0;
-                continue;
-            }
-            if (c != 0) return keys[k].descending ? c > 0 : c < 0;
+            const int c = compareForSort(values[k][std::size_t(a)], values[k][std::size_t(b)],
+                                         keys[k].descending);
+            if (c != 0) return c < 0;
         }
         return false;
     });
+}
+
+int compareForSort(const Value &x, const Value &y, bool descending) {
+    // Missing and NaN go last whichever the direction; NaN before missing.
+    const bool xLast = x.isMissing() || x.isNaN(), yLast = y.isMissing() || y.isNaN();
+    const int c = Value::compare(x, y);
+    if (xLast || yLast) {
+        if (xLast != yLast) return xLast ? 1 : -1;
+        return c;
+    }
+    return descending ? -c : c;
 }
 
 std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &spec,

@@ -68,6 +68,10 @@ struct ColumnSort {
 void sortRunRows(const RunTable &table, std::vector<int> &rows,
                  const std::vector<ColumnSort> &keys);
 
+/// The order of sortRunRows() for two values: type-aware, ascending or descending, with missing
+/// values and NaN last either way (NaN before missing). <0, 0, >0.
+int compareForSort(const Value &a, const Value &b, bool descending);
+
 /// Whether every row in `rows` has the same value in `column` (missing counts as a value).
 bool columnIsConstant(const RunTable &table, int column, const std::vector<int> &rows);
 
