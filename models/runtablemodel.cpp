@@ -194,7 +194,53 @@ std::vector<ViewColumn> RunTableModel::computeColumns() const {
             sorted.push_back(cols[i]);
         cols = std::move(sorted);
     }
+    // Pinned columns lead, in the order they were pinned.
+    if (!m_pinned.isEmpty()) {
+        std::vector<ViewColumn> pinned(std::size_t(m_pinned.size()));
+        std::vector<bool> found(pinned.size(), false);
+        std::vector<ViewColumn> rest;
+        for (const ViewColumn &c : cols) {
+            const qsizetype at = m_pinned.indexOf(columnIdentity(c));
+            if (at < 0) {
+                rest.push_back(c);
+            } else {
+                pinned[std::size_t(at)] = c;
+                found[std::size_t(at)] = true;
+            }
+        }
+        cols.clear();
+        for (std::size_t i = 0; i < pinned.size(); ++i)
+            if (found[i]) cols.push_back(pinned[i]);
+        cols.insert(cols.end(), rest.begin(), rest.end());
+    }
     return cols;
+}
+
+void RunTableModel::setPinnedColumns(const QStringList &pinned) {
+    if (pinned == m_pinned) return;
+    m_pinned = pinned;
+    rebuild();
+    emit pinnedColumnsChanged();
+}
+
+void RunTableModel::setColumnPinned(int viewColumn, bool pinned) {
+    if (viewColumn < 0 || viewColumn >= columnCount()) return;
+    const QString id = columnIdentity(m_columns[std::size_t(viewColumn)]);
+    QStringList next = m_pinned;
+    if (pinned && !next.contains(id)) next << id;
+    if (!pinned) next.removeAll(id);
+    setPinnedColumns(next);
+}
+
+bool RunTableModel::isColumnPinned(int viewColumn) const {
+    return viewColumn >= 0 && viewColumn < pinnedCount();
+}
+
+int RunTableModel::pinnedCount() const {
+    int n = 0;
+    while (n < columnCount() && m_pinned.contains(columnIdentity(m_columns[std::size_t(n)])))
+        ++n;
+    return n;
 }
 
 QString RunTableModel::columnIdentity(const ViewColumn &c) const {
@@ -214,7 +260,20 @@ void RunTableModel::setColumnOrder(const QStringList &order) {
 }
 
 void RunTableModel::moveColumn(int from, int to) {
-    if (from < 0 || to < 0 || from >= columnCount() || to >= columnCount() || from == to) return;
+    if (from < 0 || to < 0 || from >= columnCount() || to >= columnCount()) return;
+    // A pinned column moves among the pinned ones, any other column behind them.
+    const int pinnedEnd = pinnedCount();
+    to = from < pinnedEnd ? std::min(to, pinnedEnd - 1) : std::max(to, pinnedEnd);
+    if (from == to) return;
+    if (from < pinnedEnd) {
+        QStringList pinned;
+        for (int c = 0; c < pinnedEnd; ++c)
+            pinned << columnIdentity(m_columns[std::size_t(c)]);
+        pinned.move(from, to);
+        for (const QString &id : std::as_const(m_pinned))
+            if (!pinned.contains(id)) pinned << id; // pinned but not shown now
+        m_pinned = pinned;
+    }
     QStringList order;
     for (const ViewColumn &c : m_columns)
         order << columnIdentity(c);
@@ -228,6 +287,7 @@ void RunTableModel::moveColumn(int from, int to) {
     m_columns.erase(m_columns.begin() + from);
     m_columns.insert(m_columns.begin() + to, moved);
     endMoveColumns();
+    if (from < pinnedEnd) emit pinnedColumnsChanged();
 }
 
 RunTableModel::SortSpec RunTableModel::specFor(int viewColumn, bool descending) const {

@@ -52,6 +52,18 @@ public:
     /// Column identities (`config:optimizer.lr`, `run:status`) in the user's order; empty: default.
     QStringList columnOrder() const;
     void setColumnOrder(const QStringList &order);
+    /// Columns pinned to the left edge (identities as in columnOrder), shown first in this order
+    /// and kept in view while the rest scrolls. Default: the run name.
+    QStringList pinnedColumns() const { return m_pinned; }
+    void setPinnedColumns(const QStringList &pinned);
+    void setColumnPinned(int viewColumn, bool pinned);
+    bool isColumnPinned(int viewColumn) const;
+    /// How many leading view columns are pinned.
+    int pinnedCount() const;
+    /// The identity of a view column (`config:optimizer.lr`, `run:name`).
+    QString columnIdentity(int viewColumn) const {
+        return columnIdentity(m_columns[std::size_t(viewColumn)]);
+    }
     void setVaryingOnly(bool on);
     bool varyingOnly() const { return m_varyingOnly; }
     /// Case-insensitive text that a row must contain in its id, name or any shown cell.
@@ -83,6 +95,10 @@ public:
     /// Runs with warnings or errors.
     int runsWithProblems() const { return m_problemRuns; }
 
+signals:
+    /// The pinned columns or their order changed.
+    void pinnedColumnsChanged();
+
 private:
     /// A sort key by name, so it survives a reload that numbers the table's columns anew.
     struct SortSpec {
@@ -113,6 +129,7 @@ private:
     QString m_filter;
     std::optional<QSet<int>> m_hidden;
     QStringList m_columnOrder;
+    QStringList m_pinned{QStringLiteral("run:name")};
     bool m_varyingOnly = false;
     bool m_loading = false;
     int m_varyingCount = 0;

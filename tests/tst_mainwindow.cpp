@@ -15,6 +15,7 @@
 #include <QDirIterator>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -276,6 +277,53 @@ private slots:
             window->runModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         open({QFINDTESTDATA("data/generic")});
         QCOMPARE(columnNamed(u"optimizer.lr"_s), 1);
+    }
+
+    void pinnedColumnsStayInViewAndPersist() {
+        window->resize(1000, 500);
+        open({QFINDTESTDATA("data/generic")});
+        RunTableView *view = window->runView();
+        QVERIFY(view->horizontalScrollBar()->maximum() > 0); // some columns scroll
+        RunTableModel *model = window->runModel();
+        QCOMPARE(model->pinnedCount(), 1); // the run name, by default
+        QVERIFY(view->pinnedView()->isVisible());
+        QCOMPARE(view->pinnedView()->width(), view->columnWidth(0));
+
+        const int lr = columnNamed(u"optimizer.lr"_s);
+        model->setColumnPinned(lr, true);
+        QCOMPARE(columnNamed(u"optimizer.lr"_s), 1); // pinned columns lead
+        QCOMPARE(model->pinnedCount(), 2);
+        QVERIFY(!view->pinnedView()->isColumnHidden(1));
+        QVERIFY(view->pinnedView()->isColumnHidden(2));
+        QCOMPARE(view->pinnedView()->width(),
+                 view->columnWidth(0) + view->columnWidth(1));
+        // Widths follow the table, and a drag cannot move a column out of the pinned part.
+        view->setColumnWidth(1, 150);
+        QCOMPARE(view->pinnedView()->columnWidth(1), 150);
+        view->horizontalHeader()->moveSection(1, 4);
+        QCOMPARE(columnNamed(u"optimizer.lr"_s), 1);
+        view->horizontalHeader()->moveSection(1, 0);
+        QCOMPARE(columnNamed(u"optimizer.lr"_s), 0);
+
+        // Scrolled all the way right, the pinned cells still show the same rows as the table.
+        view->horizontalScrollBar()->setValue(view->horizontalScrollBar()->maximum());
+        view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum());
+        QCOMPARE(view->pinnedView()->verticalScrollBar()->value(),
+                 view->verticalScrollBar()->value());
+        // Keyboard moves into a scrolled column never leave the current cell under the overlay.
+        view->setCurrentIndex(model->index(0, model->columnCount() - 1));
+        view->scrollTo(model->index(0, 2));
+        QVERIFY(view->visualRect(model->index(0, 2)).left() >= view->pinnedView()->width());
+
+        tester.reset();
+        window = std::make_unique<MainWindow>();
+        tester = std::make_unique<QAbstractItemModelTester>(
+            window->runModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        open({QFINDTESTDATA("data/generic")});
+        QCOMPARE(window->runModel()->pinnedColumns(),
+                 QStringList({u"config:optimizer.lr"_s, u"run:name"_s}));
+        window->runModel()->setColumnPinned(0, false);
+        QCOMPARE(window->runModel()->pinnedCount(), 1);
     }
 
     void headerBandsTellFamiliesApart() {

@@ -20,6 +20,7 @@
 #include <QFileSystemWatcher>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -128,6 +129,8 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_loader, &RunLoader::finished, this, &MainWindow::onFinished);
     connect(m_view, &RunTableView::columnMoved, this, &MainWindow::saveColumnOrder);
+    connect(m_model, &RunTableModel::pinnedColumnsChanged, this, &MainWindow::saveColumnOrder);
+    connect(m_view, &RunTableView::headerMenuRequested, this, &MainWindow::showHeaderMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showSelectedRun);
     connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::showSelectedRun);
@@ -384,14 +387,49 @@ void MainWindow::saveColumnChoice() {
 }
 
 void MainWindow::saveColumnOrder() {
-    if (m_folders.isEmpty()) return;
-    QSettings().setValue(columnChoiceKey(m_folders) + u"/order"_s, m_model->columnOrder());
+    if (m_restoringColumns || m_folders.isEmpty()) return;
+    QSettings settings;
+    settings.setValue(columnChoiceKey(m_folders) + u"/order"_s, m_model->columnOrder());
+    settings.setValue(columnChoiceKey(m_folders) + u"/pinned"_s, m_model->pinnedColumns());
+}
+
+void MainWindow::showHeaderMenu(int column, const QPoint &globalPos) {
+    if (column < 0 || column >= m_model->columnCount()) return;
+    const QString name = m_model->headerData(column, Qt::Horizontal).toString();
+    QMenu menu(this);
+    menu.addAction(tr("Sort Ascending"), this, [this, column] {
+        m_model->sort(column, Qt::AscendingOrder);
+        m_view->horizontalHeader()->setSortIndicator(column, Qt::AscendingOrder);
+    });
+    menu.addAction(tr("Sort Descending"), this, [this, column] {
+        m_model->sort(column, Qt::DescendingOrder);
+        m_view->horizontalHeader()->setSortIndicator(column, Qt::DescendingOrder);
+    });
+    menu.addSeparator();
+    const bool pinned = m_model->isColumnPinned(column);
+    menu.addAction(pinned ? tr("Unpin “%1”").arg(name) : tr("Pin “%1” to the Left").arg(name), this,
+                   [this, column, pinned] {
+                       keepSelection([&] { m_model->setColumnPinned(column, !pinned); });
+                   });
+    const int tableColumn = m_model->tableColumn(column);
+    if (tableColumn >= 0) {
+        menu.addAction(tr("Hide “%1”").arg(name), this, [this, tableColumn] {
+            m_keys->model()->setColumnsShown({tableColumn}, false);
+        });
+        menu.addAction(tr("Copy Key Name"), this, [this, tableColumn] {
+            QApplication::clipboard()->setText(m_model->table().column(tableColumn).display);
+        });
+    }
+    menu.exec(globalPos);
 }
 
 void MainWindow::restoreColumnChoice() {
-    m_model->setColumnOrder(
-        QSettings().value(columnChoiceKey(m_folders) + u"/order"_s).toStringList());
-    const QVariant saved = QSettings().value(columnChoiceKey(m_folders) + u"/hidden"_s);
+    QSettings settings;
+    m_model->setColumnOrder(settings.value(columnChoiceKey(m_folders) + u"/order"_s).toStringList());
+    m_model->setPinnedColumns(
+        settings.value(columnChoiceKey(m_folders) + u"/pinned"_s, QStringList{u"run:name"_s})
+            .toStringList());
+    const QVariant saved = settings.value(columnChoiceKey(m_folders) + u"/hidden"_s);
     if (!saved.isValid()) return;
     const QStringList names = saved.toStringList();
     const QSet<QString> hiddenNames(names.begin(), names.end());

@@ -78,6 +78,7 @@ private:
     void saveColumnChoice();
     void restoreColumnChoice();
     void saveColumnOrder();
+    void showHeaderMenu(int column, const QPoint &globalPos);
     /// Runs `change` (a model reset) and selects the same runs again afterwards.
     template <typename F> void keepSelection(F change);
 

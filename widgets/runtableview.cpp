@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QPaintEvent>
 #include <QPainter>
+#include <QScrollBar>
 
 #include <map>
 
@@ -82,21 +83,70 @@ void CellDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelInd
     }
 }
 
+namespace {
+
+/// The settings both parts of the table share, so the pinned overlay looks like the table.
+void configureTable(QTableView *view) {
+    view->setItemDelegate(new CellDelegate(view));
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    view->horizontalHeader()->setStretchLastSection(false);
+}
+
+} // namespace
+
 RunTableView::RunTableView(QWidget *parent)
-    : QTableView(parent) {
+    : QTableView(parent)
+    , m_pinnedView(new QTableView(this)) {
     auto *header = new FamilyHeader(this);
     setHorizontalHeader(header);
-    setItemDelegate(new CellDelegate(this));
-    setSelectionBehavior(QAbstractItemView::SelectRows);
-    setSelectionMode(QAbstractItemView::ExtendedSelection);
-    setAlternatingRowColors(true);
-    setWordWrap(false);
-    setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
-    verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    verticalHeader()->hide();
-    horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    horizontalHeader()->setStretchLastSection(false);
+    configureTable(this);
+    setUpHeader(header);
+
+    // The pinned columns: a second view over the same model and selection, laid over the left
+    // edge, scrolled vertically with the table and never horizontally.
+    auto *pinnedHeader = new FamilyHeader(m_pinnedView);
+    m_pinnedView->setHorizontalHeader(pinnedHeader);
+    configureTable(m_pinnedView);
+    setUpHeader(pinnedHeader);
+    m_pinnedView->setFocusPolicy(Qt::NoFocus);
+    // A rule over the right edge of the last pinned column shows where the scrolling part passes under the pinned one.
+    m_pinnedView->setStyleSheet(
+        u"QTableView { border: none; border-right: %1px solid palette(mid); }"_s.arg(kPinnedRule));
+    m_pinnedView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_pinnedView->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_pinnedView->hide();
+    m_pinnedView->raise(); // above the table's header and cells
+    viewport()->stackUnder(m_pinnedView);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, m_pinnedView->verticalScrollBar(),
+            &QScrollBar::setValue);
+    connect(m_pinnedView->verticalScrollBar(), &QScrollBar::valueChanged, verticalScrollBar(),
+            &QScrollBar::setValue);
+    connect(horizontalHeader(), &QHeaderView::sectionResized, this,
+            [this](int column, int, int size) {
+                if (column < m_pinnedCount) {
+                    m_pinnedView->setColumnWidth(column, size);
+                    updatePinnedGeometry();
+                }
+            });
+    connect(pinnedHeader, &QHeaderView::sectionResized, this, [this](int column, int, int size) {
+        if (column < m_pinnedCount && columnWidth(column) != size) setColumnWidth(column, size);
+    });
+}
+
+void RunTableView::setUpHeader(FamilyHeader *header) {
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QWidget::customContextMenuRequested, this, [this, header](const QPoint &pos) {
+        const int column = header->logicalIndexAt(pos);
+        if (column >= 0) emit headerMenuRequested(column, header->mapToGlobal(pos));
+    });
     connect(header, &FamilyHeader::sortRequested, this, [this](int column, bool addKey) {
         if (!m_model) return;
         if (addKey) {
@@ -107,22 +157,95 @@ RunTableView::RunTableView(QWidget *parent)
                                       ? Qt::DescendingOrder
                                       : Qt::AscendingOrder);
         }
-        horizontalHeader()->setSortIndicator(m_model->sortColumn(), m_model->sortOrder());
+        for (QHeaderView *h : {horizontalHeader(), m_pinnedView->horizontalHeader()})
+            h->setSortIndicator(m_model->sortColumn(), m_model->sortOrder());
+    });
+    // A header drag moves the column in the model, which keeps the order by key name; the
+    // header itself goes back to showing sections in model order.
+    connect(header, &QHeaderView::sectionMoved, this, [this, header](int, int from, int to) {
+        {
+            const QSignalBlocker block(header);
+            header->moveSection(to, from);
+        }
+        if (!m_model) return;
+        m_model->moveColumn(from, to);
+        emit columnMoved();
     });
 }
 
 void RunTableView::setRunModel(RunTableModel *model) {
     m_model = model;
     setModel(model);
-    // A header drag moves the column in the model, which keeps the order by key name; the
-    // header itself goes back to showing sections in model order.
-    connect(horizontalHeader(), &QHeaderView::sectionMoved, this, [this](int, int from, int to) {
-        QHeaderView *header = horizontalHeader();
-        const QSignalBlocker block(header);
-        header->moveSection(to, from);
-        m_model->moveColumn(from, to);
-        emit columnMoved();
-    });
+    m_pinnedView->setModel(model);
+    m_pinnedView->setSelectionModel(selectionModel());
+    connect(model, &QAbstractItemModel::modelReset, this, &RunTableView::updatePinned);
+    connect(model, &QAbstractItemModel::layoutChanged, this, &RunTableView::updatePinned);
+    connect(model, &QAbstractItemModel::columnsInserted, this, &RunTableView::updatePinned);
+    connect(model, &QAbstractItemModel::columnsRemoved, this, &RunTableView::updatePinned);
+    connect(model, &QAbstractItemModel::columnsMoved, this, &RunTableView::updatePinned);
+    updatePinned();
+}
+
+int RunTableView::pinnedWidth() const {
+    int width = 0;
+    for (int c = 0; c < m_pinnedCount; ++c)
+        width += columnWidth(c);
+    return width;
+}
+
+void RunTableView::updatePinned() {
+    m_pinnedCount = m_model ? m_model->pinnedCount() : 0;
+    // Pinning everything would leave nothing to scroll: the overlay then stays off.
+    if (m_pinnedCount >= model()->columnCount()) m_pinnedCount = 0;
+    for (int c = 0; c < model()->columnCount(); ++c) {
+        m_pinnedView->setColumnHidden(c, c >= m_pinnedCount);
+        if (c < m_pinnedCount) m_pinnedView->setColumnWidth(c, columnWidth(c));
+    }
+    m_pinnedView->horizontalHeader()->setSortIndicator(horizontalHeader()->sortIndicatorSection(),
+                                                       horizontalHeader()->sortIndicatorOrder());
+    m_pinnedView->setVisible(m_pinnedCount > 0);
+    updatePinnedGeometry();
+}
+
+void RunTableView::updatePinnedGeometry() {
+    if (m_pinnedCount == 0) return;
+    const int width = std::min(pinnedWidth(), viewport()->width());
+    m_pinnedView->setGeometry(frameWidth(), frameWidth(), width,
+                              viewport()->height() + horizontalHeader()->height());
+    m_pinnedView->verticalScrollBar()->setValue(verticalScrollBar()->value());
+}
+
+void RunTableView::resizeEvent(QResizeEvent *event) {
+    QTableView::resizeEvent(event);
+    updatePinnedGeometry();
+}
+
+void RunTableView::updateGeometries() {
+    QTableView::updateGeometries();
+    updatePinnedGeometry();
+}
+
+void RunTableView::scrollTo(const QModelIndex &index, ScrollHint hint) {
+    // Pinned cells are always in view: only the row needs scrolling to.
+    const int horizontal = horizontalScrollBar()->value();
+    QTableView::scrollTo(index, hint);
+    if (!index.isValid() || m_pinnedCount == 0) return;
+    if (index.column() < m_pinnedCount) {
+        horizontalScrollBar()->setValue(horizontal);
+        return;
+    }
+    // A scrolled cell must not end up under the overlay.
+    const int hidden = m_pinnedView->width() - visualRect(index).left();
+    if (hidden > 0) horizontalScrollBar()->setValue(horizontalScrollBar()->value() - hidden);
+}
+
+QModelIndex RunTableView::moveCursor(CursorAction action, Qt::KeyboardModifiers modifiers) {
+    const QModelIndex next = QTableView::moveCursor(action, modifiers);
+    if (next.isValid() && next.column() >= m_pinnedCount && m_pinnedCount > 0) {
+        const int hidden = m_pinnedView->width() - visualRect(next).left();
+        if (hidden > 0) horizontalScrollBar()->setValue(horizontalScrollBar()->value() - hidden);
+    }
+    return next;
 }
 
 void RunTableView::fitColumns() {

@@ -54,15 +54,34 @@ public:
     /// Sizes columns from the header and the first rows only.
     void fitColumns();
 
+    /// Scrolls a cell into view, never under the pinned columns.
+    void scrollTo(const QModelIndex &index, ScrollHint hint = EnsureVisible) override;
+    /// The overlay that shows the pinned columns while the rest scrolls (hidden when none).
+    QTableView *pinnedView() const { return m_pinnedView; }
+
 signals:
     /// The user dragged a column to another place.
     void columnMoved();
+    /// Right-click on a column header (either part of the table), in view coordinates.
+    void headerMenuRequested(int column, const QPoint &globalPos);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    QModelIndex moveCursor(CursorAction action, Qt::KeyboardModifiers modifiers) override;
+    void updateGeometries() override;
 
 private:
+    void setUpHeader(FamilyHeader *header);
+    /// Shows the pinned columns in the overlay, at the widths of the main view.
+    void updatePinned();
+    void updatePinnedGeometry();
+    int pinnedWidth() const;
+
     RunTableModel *m_model = nullptr;
+    QTableView *m_pinnedView = nullptr;
+    int m_pinnedCount = 0;
+    static constexpr int kPinnedRule = 2; ///< width of the rule between pinned and scrolled
 };
 
 } // namespace runlens
