@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "analysis/groupview.h"
 #include "analysis/keylist.h"
 #include "analysis/tableview.h"
 #include "export/tablewriter.h"
@@ -165,19 +166,73 @@ QStringList splitList(const QString &s) {
     return out;
 }
 
+void addGroupOptions(QCommandLineParser &p) {
+    p.addOption(
+        {u"group-by"_s,
+         u"One row per group of runs sharing these keys' values (nested in this order); runs lacking a key form a (missing) group."_s,
+         u"KEY,..."_s});
+    p.addOption(
+        {u"collapse-seeds"_s,
+         u"Group by every config key that varies, except repetition keys (seed and the like), to average over them."_s});
+    p.addOption(
+        {u"repetition-keys"_s,
+         u"With --collapse-seeds: the keys to average over (default: seed, *_seed, trial, fold and similar names)."_s,
+         u"KEY,..."_s});
+    p.addOption(
+        {u"pivot"_s,
+         u"Rows are the values of ROWKEY, columns those of COLKEY, cells the aggregates of the one --metrics key."_s,
+         u"ROWKEY,COLKEY"_s});
+    p.addOption(
+        {u"metrics"_s,
+         u"Keys to aggregate per group (default: every metric key with numbers that vary)."_s,
+         u"KEY,..."_s});
+    p.addOption(
+        {u"agg"_s,
+         u"Aggregates: count, mean, std, sem, median, min, max (default: mean,std,count; a pivot in csv/tsv/json: mean)."_s,
+         u"NAME,..."_s});
+    p.addOption(
+        {u"agg-columns"_s,
+         u"Text and Markdown: one column per aggregate, as in csv, instead of 'mean ± std (n=3)' in one."_s});
+}
+
+GroupRequest groupRequest(const QCommandLineParser &p, TableFormat format) {
+    GroupRequest r;
+    r.groupBy = splitList(p.value(u"group-by"_s));
+    r.collapseSeeds = p.isSet(u"collapse-seeds"_s);
+    r.repetitionKeys = splitList(p.value(u"repetition-keys"_s));
+    r.pivot = splitList(p.value(u"pivot"_s));
+    r.metrics = splitList(p.value(u"metrics"_s));
+    r.aggregates = splitList(p.value(u"agg"_s));
+    r.missingLabel = format == TableFormat::Text || format == TableFormat::Markdown;
+    r.joined = r.missingLabel && !p.isSet(u"agg-columns"_s);
+    if (p.isSet(u"pivot"_s) && r.pivot.isEmpty()) r.pivot << QString(); // reported as misuse
+    if (p.isSet(u"group-by"_s) && r.groupBy.isEmpty()) r.groupBy << QString();
+    return r;
+}
+
+/// Options that shape grouped output, given without asking for groups.
+bool hasGroupOptionsOnly(const QCommandLineParser &p) {
+    return p.isSet(u"agg"_s) || p.isSet(u"metrics"_s) || p.isSet(u"agg-columns"_s) ||
+           p.isSet(u"repetition-keys"_s);
+}
+
 int tableCommand(const QStringList &args) {
     QCommandLineParser p;
-    p.setApplicationDescription(u"Print one row per run: its id, config keys and metric keys."_s);
+    p.setApplicationDescription(
+        u"Print one row per run: its id, config keys and metric keys; or one row per group of runs with statistics of their metrics (--group-by, --collapse-seeds), or a two-way table of one metric (--pivot)."_s);
     addCommonOptions(p);
     p.addOption(
         {u"columns"_s,
          u"Keys, globs (optimizer.*) or run fields (name, status, path, start, duration, issues) to show, in order; config:/metric:/meta: pick a family."_s,
          u"KEY,..."_s});
     p.addOption({u"varying"_s, u"Only keys whose values differ among the shown runs."_s});
-    p.addOption({u"sort"_s, u"Sort by keys, each optionally :desc; missing and NaN last."_s,
-                 u"KEY[:desc],..."_s});
+    p.addOption(
+        {u"sort"_s,
+         u"Sort by keys, each optionally :desc; missing and NaN last. Grouped output sorts by a group key, runs, or 'METRIC AGGREGATE' ('val/acc mean:desc')."_s,
+         u"KEY[:desc],..."_s});
     p.addOption({u"no-formula-guard"_s,
                  u"CSV/TSV: do not prefix string cells starting with = + - @ with a quote."_s});
+    addGroupOptions(p);
     Common c;
     if (const auto status = parseCommon(p, args, c)) return *status;
     ViewSpec spec;
@@ -191,15 +246,33 @@ int tableCommand(const QStringList &args) {
         }
         spec.sort.push_back(k);
     }
+    GroupRequest group = groupRequest(p, c.format);
+    if (isGrouped(group) && (p.isSet(u"columns"_s) || spec.varyingOnly)) {
+        err(u"--columns and --varying do not apply to grouped output; choose metrics with --metrics"_s);
+        return kUsage;
+    }
+    if (!isGrouped(group) && hasGroupOptionsOnly(p)) {
+        err(u"--agg, --metrics, --agg-columns and --repetition-keys apply to grouped output (--group-by, --collapse-seeds or --pivot)"_s);
+        return kUsage;
+    }
+    group.sort = spec.sort;
     const LoadResult result = load(c);
     QString error;
+    WriteOptions w;
+    w.neutralizeFormulas = !p.isSet(u"no-formula-guard"_s);
+    if (isGrouped(group)) {
+        const auto grouped = makeGroupedView(result.table, group, &error);
+        if (!grouped) {
+            err(error);
+            return kUsage;
+        }
+        return writeOutput(*grouped, c.format, c.output, w);
+    }
     const auto view = makeTableView(result.table, spec, &error);
     if (!view) {
         err(error);
         return kUsage;
     }
-    WriteOptions w;
-    w.neutralizeFormulas = !p.isSet(u"no-formula-guard"_s);
     return writeOutput(*view, c.format, c.output, w);
 }
 

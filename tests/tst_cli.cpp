@@ -80,6 +80,46 @@ private slots:
             {u"table"_s, u"wandb_new"_s, u"--columns"_s, u"name,run:name"_s, u"--format"_s,
              u"csv"_s},
             0);
+        // Grouped output over the bundled example sweep (relative to tests/data).
+        const QString examples = u"../../resources/examples/runs"_s;
+        const QStringList byOptimizer = {u"table"_s, examples, u"--group-by"_s,
+                                         u"optimizer.name,optimizer.lr"_s};
+        const QStringList someMetrics = {u"--metrics"_s,
+                                         u"val/acc,test/acc,train/loss,train/grad_norm"_s};
+        row("group_examples_text",
+            byOptimizer + someMetrics + QStringList{u"--format"_s, u"text"_s}, 0);
+        row("group_examples_csv",
+            byOptimizer + someMetrics +
+                QStringList{u"--agg"_s, u"count,mean,std,sem,median,min,max"_s, u"--format"_s,
+                            u"csv"_s},
+            0);
+        row("group_examples_md_sorted",
+            byOptimizer + QStringList{u"--metrics"_s, u"val/acc,val/loss"_s, u"--sort"_s,
+                                      u"val/acc mean:desc"_s, u"--format"_s, u"md"_s},
+            0);
+        row("group_examples_json_default_metrics",
+            {u"table"_s, examples, u"--group-by"_s, u"meta:host,model.arch"_s, u"--format"_s,
+             u"json"_s},
+            0);
+        row("group_examples_agg_columns_text",
+            byOptimizer + QStringList{u"--metrics"_s, u"val/acc"_s, u"--agg"_s, u"median,min,max"_s,
+                                      u"--agg-columns"_s, u"--format"_s, u"text"_s},
+            0);
+        row("group_collapse_seeds_tsv",
+            {u"table"_s, examples + u"/wandb"_s, u"--collapse-seeds"_s, u"--metrics"_s,
+             u"val/acc,metric:epoch"_s, u"--sort"_s, u"runs:desc,val/acc mean:desc"_s,
+             u"--format"_s, u"tsv"_s},
+            0);
+        const QStringList pivot = {u"table"_s,     examples,
+                                   u"--pivot"_s,   u"optimizer.name,optimizer.lr"_s,
+                                   u"--metrics"_s, u"val/acc"_s};
+        row("pivot_examples_text", pivot + QStringList{u"--format"_s, u"text"_s}, 0);
+        row("pivot_examples_md", pivot + QStringList{u"--format"_s, u"md"_s}, 0);
+        row("pivot_examples_csv", pivot + QStringList{u"--format"_s, u"csv"_s}, 0);
+        row("pivot_examples_json_aggregates",
+            {u"table"_s, examples, u"--pivot"_s, u"model.arch,optimizer.name"_s, u"--metrics"_s,
+             u"train/loss"_s, u"--agg"_s, u"mean,count"_s, u"--format"_s, u"json"_s},
+            0);
         row("keys_generic", {u"keys"_s, u"generic"_s, u"--format"_s, u"csv"_s}, 0);
         row("keys_wandb", {u"keys"_s, u"wandb_old"_s, u"wandb_new"_s, u"--format"_s, u"csv"_s}, 0);
         row("check_malformed", {u"check"_s, u"malformed"_s, u"--format"_s, u"csv"_s}, 1);
@@ -177,8 +217,10 @@ private slots:
         QTest::addColumn<QString>("message");
         // Without a command runlens opens the window; a word that is neither a command nor a
         // folder is refused before any window appears.
-        QTest::newRow("neither command nor folder") << QStringList{u"frobnicate"_s} << u"frobnicate"_s;
-        QTest::newRow("unknown window option") << QStringList{u"--frobnicate"_s} << u"unknown option"_s;
+        QTest::newRow("neither command nor folder")
+            << QStringList{u"frobnicate"_s} << u"frobnicate"_s;
+        QTest::newRow("unknown window option")
+            << QStringList{u"--frobnicate"_s} << u"unknown option"_s;
         QTest::newRow("no folder") << QStringList{u"table"_s} << u"at least one folder"_s;
         QTest::newRow("missing folder")
             << QStringList{u"table"_s, u"no/such/dir"_s} << u"no/such/dir"_s;
@@ -195,6 +237,30 @@ private slots:
             << QStringList{u"table"_s, u"generic"_s, u"--bogus"_s} << u"bogus"_s;
         QTest::newRow("bad jobs") << QStringList{u"table"_s, u"generic"_s, u"--jobs"_s, u"0"_s}
                                   << u"--jobs"_s;
+        const QStringList examples = {u"table"_s, u"../../resources/examples/runs"_s};
+        QTest::newRow("unknown group key")
+            << examples + QStringList{u"--group-by"_s, u"optimizer.name,optimiser.lr"_s}
+            << u"no key named 'optimiser.lr'"_s;
+        QTest::newRow("unknown metric")
+            << examples + QStringList{u"--group-by"_s, u"seed"_s, u"--metrics"_s, u"val/accuracy"_s}
+            << u"no metric named 'val/accuracy'"_s;
+        QTest::newRow("unknown aggregate")
+            << examples + QStringList{u"--group-by"_s, u"seed"_s, u"--agg"_s, u"mean,average"_s}
+            << u"unknown aggregate 'average'"_s;
+        QTest::newRow("unknown group sort")
+            << examples + QStringList{u"--group-by"_s, u"seed"_s, u"--sort"_s, u"val/acc avg"_s}
+            << u"'val/acc avg'"_s;
+        QTest::newRow("pivot with one key")
+            << examples + QStringList{u"--pivot"_s, u"seed"_s, u"--metrics"_s, u"val/acc"_s}
+            << u"--pivot takes two keys"_s;
+        QTest::newRow("pivot without metric")
+            << examples + QStringList{u"--pivot"_s, u"seed,model.arch"_s}
+            << u"exactly one metric"_s;
+        QTest::newRow("columns with groups")
+            << examples + QStringList{u"--group-by"_s, u"seed"_s, u"--columns"_s, u"seed"_s}
+            << u"--columns"_s;
+        QTest::newRow("aggregates without groups")
+            << examples + QStringList{u"--agg"_s, u"mean"_s} << u"grouped output"_s;
         QTest::newRow("unwritable output")
             << QStringList{u"table"_s, u"generic"_s, u"-o"_s, u"/proc/no/such/file.csv"_s}
             << u"cannot write"_s;
