@@ -128,17 +128,13 @@ bool GroupTable::sort(const std::vector<SortKey> &keys, QString *error) {
     if (columns.empty()) return true;
     // Sort keys are computed once per group, not per comparison.
     std::vector<std::vector<Value>> values(columns.size());
-    for (std::size_t k = 0; k < columns.size(); ++k)
+    std::vector<bool> descending;
+    for (std::size_t k = 0; k < columns.size(); ++k) {
         for (int g = 0; g < int(m_groups.size()); ++g)
             values[k].push_back(sortValue(g, columns[k].column));
-    std::stable_sort(m_order.begin(), m_order.end(), [&](int a, int b) {
-        for (std::size_t k = 0; k < columns.size(); ++k) {
-            const int c = compareForSort(values[k][std::size_t(a)], values[k][std::size_t(b)],
-                                         columns[k].descending);
-            if (c != 0) return c < 0;
-        }
-        return false;
-    });
+        descending.push_back(columns[k].descending);
+    }
+    sortByValues(m_order, values, descending);
     return true;
 }
 

@@ -26,7 +26,7 @@ struct GroupSpec {
 /// column per aggregate, headed `<metric> <aggregate>` (`val/acc mean`), with a `<metric> nan`
 /// column (NaN values left out) after each count; or, joined, one column headed
 /// `<metric> <pattern>` (`val/acc mean ± std (n)`). Every summary is computed on construction;
-/// holds a reference to the table, which must outlive it.
+/// holds no reference to the table.
 class GroupTable final : public TableSource {
 public:
     GroupTable(const RunTable &table, const std::vector<int> &rows, GroupSpec spec);

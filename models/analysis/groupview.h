@@ -27,9 +27,9 @@ struct GroupRequest {
 /// Whether the request asks for a grouped view at all.
 bool isGrouped(const GroupRequest &request);
 
-/// The GroupTable or PivotTable a request asks for over every run of `table`, which must
-/// outlive it; null with `error` set (one line naming the offending key, metric or aggregate)
-/// when a name resolves to nothing or the request contradicts itself.
+/// The GroupTable or PivotTable a request asks for over every run of `table`; null with
+/// `error` set (one line naming the offending key, metric or aggregate) when a name resolves
+/// to nothing or the request contradicts itself.
 ///
 /// A key spec without a family prefix means a config key where there is one of that name,
 /// else a meta key, else a metric key; a metric spec prefers the metric key, then config,

@@ -152,16 +152,23 @@ void sortRunRows(const RunTable &table, std::vector<int> &rows,
     if (keys.empty()) return;
     // Values are computed once per key and row (indexed by table row), not per comparison.
     std::vector<std::vector<Value>> values(keys.size());
+    std::vector<bool> descending;
     for (std::size_t k = 0; k < keys.size(); ++k) {
         values[k].resize(std::size_t(table.rowCount()));
         for (int r : rows)
             values[k][std::size_t(r)] = keys[k].field ? runFieldValue(table.run(r), *keys[k].field)
                                                       : table.value(r, keys[k].column);
+        descending.push_back(keys[k].descending);
     }
-    std::stable_sort(rows.begin(), rows.end(), [&](int a, int b) {
-        for (std::size_t k = 0; k < keys.size(); ++k) {
-            const int c = compareForSort(values[k][std::size_t(a)], values[k][std::size_t(b)],
-                                         keys[k].descending);
+    sortByValues(rows, values, descending);
+}
+
+void sortByValues(std::vector<int> &order, const std::vector<std::vector<Value>> &values,
+                  const std::vector<bool> &descending) {
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        for (std::size_t k = 0; k < values.size(); ++k) {
+            const int c =
+                compareForSort(values[k][std::size_t(a)], values[k][std::size_t(b)], descending[k]);
             if (c != 0) return c < 0;
         }
         return false;

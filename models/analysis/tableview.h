@@ -72,6 +72,12 @@ void sortRunRows(const RunTable &table, std::vector<int> &rows,
 /// values and NaN last either way (NaN before missing). <0, 0, >0.
 int compareForSort(const Value &a, const Value &b, bool descending);
 
+/// Sorts `order` stably by values computed beforehand: `values[k][i]` is sort key k's value of
+/// item i, `descending[k]` its direction, compared by compareForSort(). What sortRunRows() and
+/// the grouped tables share.
+void sortByValues(std::vector<int> &order, const std::vector<std::vector<Value>> &values,
+                  const std::vector<bool> &descending);
+
 /// Whether every row in `rows` has the same value in `column` (missing counts as a value).
 bool columnIsConstant(const RunTable &table, int column, const std::vector<int> &rows);
 
