@@ -261,6 +261,8 @@ int tableCommand(const QStringList &args) {
     WriteOptions w;
     w.neutralizeFormulas = !p.isSet(u"no-formula-guard"_s);
     if (isGrouped(group)) {
+        // A joined cell with every aggregate runs to about 110 characters; keep it whole.
+        w.maxTextWidth = std::max(w.maxTextWidth, 120);
         const auto grouped = makeGroupedView(result.table, group, &error);
         if (!grouped) {
             err(error);

@@ -105,6 +105,12 @@ private slots:
             byOptimizer + QStringList{u"--metrics"_s, u"val/acc"_s, u"--agg"_s, u"median,min,max"_s,
                                       u"--agg-columns"_s, u"--format"_s, u"text"_s},
             0);
+        // Every aggregate joined: a long cell, not cut at the text format's usual width.
+        row("group_examples_all_aggregates_text",
+            {u"table"_s, examples, u"--group-by"_s, u"optimizer.name"_s, u"--metrics"_s,
+             u"val/acc"_s, u"--agg"_s, u"count,mean,std,sem,median,min,max"_s, u"--format"_s,
+             u"text"_s},
+            0);
         row("group_collapse_seeds_tsv",
             {u"table"_s, examples + u"/wandb"_s, u"--collapse-seeds"_s, u"--metrics"_s,
              u"val/acc,metric:epoch"_s, u"--sort"_s, u"runs:desc,val/acc mean:desc"_s,

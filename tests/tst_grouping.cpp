@@ -452,6 +452,9 @@ private slots:
         QTest::newRow("count only") << u"count"_s << three << u"n"_s << u"n=3"_s;
         QTest::newRow("one run, NaN left out") << u"mean,std,count"_s << reals({0.1, kNaN})
                                                << u"mean ± std (n)"_s << u"0.1 (n=1, 1 NaN)"_s;
+        QTest::newRow("one run, no spread at all")
+            << u"mean,std,sem,min,count"_s << reals({0.1}) << u"mean ± std, sem, min (n)"_s
+            << u"0.1, min 0.1 (n=1)"_s;
         QTest::newRow("only NaN") << u"mean,std,count"_s << reals({kNaN}) << u"mean ± std (n)"_s
                                   << u"NaN (n=0, 1 NaN)"_s;
         QTest::newRow("nothing") << u"mean,std,count"_s << std::vector{Value::string(u"x"_s)}

@@ -375,6 +375,8 @@ QString joined(const std::vector<Aggregate> &aggregates, const ColumnSummary *su
     for (Aggregate a : allAggregates()) {
         if (a == Aggregate::Count || a == Aggregate::Mean || (centre && a == spread) || !has(a))
             continue;
+        const bool isSpread = a == Aggregate::Std || a == Aggregate::Sem;
+        if (summary && isSpread && std::isnan(summary->value(a))) continue; // as for ± above
         parts << (summary ? aggregateName(a) + u' ' + show(a) : aggregateName(a));
     }
     QString text = parts.join(u", "_s);

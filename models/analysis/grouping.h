@@ -91,10 +91,11 @@ std::vector<int> collapseKeyColumns(const RunTable &table, const std::vector<int
 QString formatSignificant(double x, int digits = 4);
 
 /// The aggregates of one column joined into one cell for people, in a fixed pattern whatever
-/// the order of `aggregates`: `mean ± std` (sem in place of std when std is not chosen; the
-/// spread left out when it is NaN, i.e. fewer than two numbers), then `median m`, `sem s`,
-/// `min a`, `max b` as chosen, then the count as `(n=3)`, or `(n=3, 1 NaN)` when NaN values
-/// were left out; numbers by formatSignificant(). Empty when the set has no number and no NaN.
+/// the order of `aggregates`: `mean ± std` (sem in place of std when std is not chosen), then
+/// `sem s`, `median m`, `min a`, `max b` as chosen (a std or sem that is NaN, from fewer than
+/// two numbers or an infinity, left out), then the count as `(n=3)`, or `(n=3, 1 NaN)` when NaN
+/// values were left out; numbers by formatSignificant(). Empty when the set has no number and no
+/// NaN.
 QString joinedText(const std::vector<Aggregate> &aggregates, const ColumnSummary &summary);
 /// The same pattern with names, for a header: `mean ± std (n)`.
 QString joinedHeader(const std::vector<Aggregate> &aggregates);
