@@ -380,17 +380,18 @@ int RunTableModel::columnCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : int(m_columns.size());
 }
 
-Value RunTableModel::cellValue(int viewRow, int viewColumn) const {
-    const ViewColumn &c = m_columns[std::size_t(viewColumn)];
-    const int r = m_rows[std::size_t(viewRow)];
-    return c.field ? runFieldValue(m_table.run(r), *c.field) : m_table.value(r, c.column);
-}
-
 QVariant RunTableModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
-    const ViewColumn &c = m_columns[std::size_t(index.column())];
-    const int tableRowIndex = m_rows[std::size_t(index.row())];
-    const RunInfo &run = m_table.run(tableRowIndex);
+    return runCellData(m_table, m_rows[std::size_t(index.row())],
+                       m_columns[std::size_t(index.column())], role);
+}
+
+QVariant RunTableModel::runCellData(const RunTable &table, int tableRow, const ViewColumn &c,
+                                    int role) {
+    const RunInfo &run = table.run(tableRow);
+    const auto value = [&] {
+        return c.field ? runFieldValue(run, *c.field) : table.value(tableRow, c.column);
+    };
     switch (role) {
     case Qt::DisplayRole: {
         if (c.field == RunField::Start)
@@ -398,39 +399,38 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const {
                                    : QDateTime::fromMSecsSinceEpoch(run.startMs)
                                          .toString(u"yyyy-MM-dd HH:mm"_s);
         if (c.field == RunField::Duration) return formatDuration(run.durationSec);
-        const Value v = cellValue(index.row(), index.column());
+        const Value v = value();
         if (v.type() == Value::Type::Bool) return v.toBool() ? u"\u2713"_s : u"\u2717"_s;
         return v.isNumber() ? shortNumber(v) : v.displayText();
     }
     case Qt::ToolTipRole: {
         if (c.field == RunField::Name)
             return u"%1\nid: %2\nformat: %3\n%4"_s.arg(run.name, run.id, run.format, run.path);
-        const Value v = cellValue(index.row(), index.column());
+        const Value v = value();
         if (v.isMissing()) return u"(missing in this run)"_s;
         return u"%1\n(%2)"_s.arg(v.displayText(), v.typeName());
     }
-    case Qt::TextAlignmentRole: {
-        const Value v = cellValue(index.row(), index.column());
-        return QVariant::fromValue(Qt::Alignment(
-            (v.isNumber() || c.field == RunField::Duration ? Qt::AlignRight : Qt::AlignLeft) |
-            Qt::AlignVCenter));
-    }
+    case Qt::TextAlignmentRole:
+        return QVariant::fromValue(
+            Qt::Alignment((value().isNumber() || c.field == RunField::Duration ? Qt::AlignRight
+                                                                                 : Qt::AlignLeft) |
+                          Qt::AlignVCenter));
     case FamilyRole:
-        return c.field ? -1 : int(m_table.column(c.column).family);
+        return c.field ? -1 : int(table.column(c.column).family);
     case ValueTypeRole:
-        return int(cellValue(index.row(), index.column()).type());
+        return int(value().type());
     case MissingRole:
-        return cellValue(index.row(), index.column()).isMissing();
+        return value().isMissing();
     case NaNRole:
-        return cellValue(index.row(), index.column()).isNaN();
+        return value().isNaN();
     case NumberRole:
-        return cellValue(index.row(), index.column()).isNumber();
+        return value().isNumber();
     case RunIdRole:
         return run.id;
     case TableRowRole:
-        return tableRowIndex;
+        return tableRow;
     case FullTextRole:
-        return cellValue(index.row(), index.column()).displayText();
+        return value().displayText();
     default:
         return {};
     }

@@ -84,7 +84,15 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+    /// The data of one run's cell for a role, as this model gives it; shared with the grouped
+    /// view's run rows.
+    static QVariant runCellData(const RunTable &table, int tableRow, const ViewColumn &column,
+                                int role);
+
     int tableRow(int viewRow) const { return m_rows[std::size_t(viewRow)]; }
+    /// The shown runs (table rows) in view order, and the shown columns in view order.
+    const std::vector<int> &shownRows() const { return m_rows; }
+    const std::vector<ViewColumn> &viewColumns() const { return m_columns; }
     /// View row of a run id, -1 when it is not shown.
     int viewRowOfRun(const QString &id) const;
     /// Table column of a view column, -1 for run fields.
@@ -110,7 +118,6 @@ private:
     SortSpec specFor(int viewColumn, bool descending) const;
     bool sameColumn(const SortSpec &s, const ViewColumn &c) const;
 
-    Value cellValue(int viewRow, int viewColumn) const;
     QString columnIdentity(const ViewColumn &c) const;
     void appendToTable(std::vector<RunRecord> &&records);
     bool rowMatches(int tableRow) const;

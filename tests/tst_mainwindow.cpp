@@ -2,6 +2,11 @@
 // filter, selection kept across changes, the details and issues panes. The table model runs
 // under QAbstractItemModelTester the whole time.
 #include "detailspane.h"
+#include "groupbar.h"
+#include "grouptreemodel.h"
+#include "grouptreeview.h"
+#include "pivotdialog.h"
+#include "tablesourcemodel.h"
 #include "issuespanel.h"
 #include "keychooser.h"
 #include "keytreemodel.h"
@@ -12,6 +17,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QComboBox>
 #include <QDirIterator>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -324,6 +330,76 @@ private slots:
                  QStringList({u"config:optimizer.lr"_s, u"run:name"_s}));
         window->runModel()->setColumnPinned(0, false);
         QCOMPARE(window->runModel()->pinnedCount(), 1);
+    }
+
+    void groupsRunsAndKeepsGroupingPerFolderSet() {
+        open({QFINDTESTDATA("data/generic")});
+        GroupTreeModel *groups = window->groupModel();
+        QAbstractItemModelTester groupTester(groups,
+                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(!window->groupView()->isVisible()); // ungrouped: the runs table
+        window->groupBar()->addKey(u"config:optimizer.name"_s);
+        QVERIFY(window->groupView()->isVisible());
+        QVERIFY(!window->runView()->isVisible());
+        QCOMPARE(groups->rowCount(), 2);
+        QCOMPARE(groups->index(0, 0).data().toString(), u"optimizer.name = adamw"_s);
+        QCOMPARE(groups->index(1, 1).data().toInt(), 3); // sgd: three runs
+        int acc = -1;
+        for (int c = 0; c < groups->columnCount(); ++c)
+            if (groups->headerData(c, Qt::Horizontal).toString().startsWith(u"val/acc "_s)) acc = c;
+        QVERIFY(acc > 0);
+        QCOMPARE(groups->index(0, acc).data().toString(), u"0.827 ± 0.02121 (n=2)"_s);
+        QVERIFY(groups->index(0, acc).data(GroupTreeModel::BestRole).toBool());
+
+        // The quick filter narrows the groups; selecting a run in a group shows its details.
+        window->filterEdit()->setText(u"resnet"_s);
+        QTRY_COMPARE(groups->rowCount(), 1);
+        QCOMPARE(groups->index(0, 1).data().toInt(), 3);
+        const QModelIndex run = groups->index(0, 0, groups->index(0, 0));
+        window->groupView()->setCurrentIndex(run);
+        QCOMPARE(window->detailsPane()->runRow(), groups->tableRow(run));
+        window->filterEdit()->clear();
+        QTRY_COMPARE(groups->rowCount(), 2);
+
+        // A second key nests; open groups stay open through a reload.
+        window->groupBar()->addKey(u"config:seed"_s);
+        QCOMPARE(groups->groupCount(), 5);
+        window->groupView()->expand(groups->index(1, 0));
+        QSignalSpy done(window.get(), &MainWindow::loadFinished);
+        window->reload();
+        QVERIFY(done.wait(20000));
+        QCOMPARE(window->groupView()->expandedGroups(), QStringList{u"optimizer.name = sgd"_s});
+
+        // Remembered for this folder set, not for another.
+        tester.reset();
+        window = std::make_unique<MainWindow>();
+        window->show();
+        open({QFINDTESTDATA("data/generic")});
+        QCOMPARE(window->groupBar()->keys(),
+                 QStringList({u"config:optimizer.name"_s, u"config:seed"_s}));
+        QVERIFY(window->groupView()->isVisible());
+        open({QFINDTESTDATA("data/wandb_old")});
+        QVERIFY(window->groupBar()->keys().isEmpty());
+        QVERIFY(window->runView()->isVisible());
+    }
+
+    void pivotShowsMetricByTwoKeys() {
+        open({QFINDTESTDATA("data/generic")});
+        PivotDialog pivot(window->runModel());
+        QAbstractItemModelTester pivotTester(pivot.pivotModel(),
+                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
+        pivot.preselect(u"config:optimizer.name"_s, u"config:model.arch"_s);
+        pivot.metricBox()->setCurrentIndex(pivot.metricBox()->findData(u"metric:val/acc"_s));
+        pivot.statisticBox()->setCurrentIndex(pivot.statisticBox()->findText(u"mean"_s));
+        const TableSourceModel *m = pivot.pivotModel();
+        QCOMPARE(m->rowCount(), 2);                   // adamw, sgd
+        QCOMPARE(m->columnCount(), 1 + 5);            // five architectures
+        QCOMPARE(m->headerData(1, Qt::Horizontal).toString(), u"convnext_tiny"_s);
+        QCOMPARE(m->index(0, 1).data().toString(), u"0.842"_s);
+        QCOMPARE(m->index(1, 1).data().toString(), QString()); // no sgd run used convnext
+        // The pivot follows the runs the table shows.
+        window->filterEdit()->setText(u"sgd"_s);
+        QTRY_COMPARE(m->rowCount(), 1);
     }
 
     void headerBandsTellFamiliesApart() {

@@ -90,7 +90,8 @@ void DetailsPane::addFamily(const RunTable &table, int row, int family, const QS
 
 void DetailsPane::showRun(const RunTable *table, int row) {
     m_tree->clear();
-    if (!table || row < 0 || row >= table->rowCount()) {
+    m_row = table && row >= 0 && row < table->rowCount() ? row : -1;
+    if (m_row < 0) {
         m_title->setText(tr("No run selected"));
         m_path->clear();
         m_open->setEnabled(false);

@@ -22,6 +22,8 @@ public:
     /// Shows row `tableRow` of `table`, or nothing when it is -1.
     void showRun(const RunTable *table, int tableRow);
     QTreeWidget *tree() const { return m_tree; }
+    /// The table row shown, -1 for none.
+    int runRow() const { return m_row; }
 
 private:
     void addFamily(const RunTable &table, int row, int family, const QString &title);
@@ -31,6 +33,7 @@ private:
     QPushButton *m_open;
     QTreeWidget *m_tree;
     QString m_folder;
+    int m_row = -1;
 };
 
 } // namespace runlens

@@ -1,6 +1,10 @@
 #include "mainwindow.h"
 
 #include "detailspane.h"
+#include "groupbar.h"
+#include "grouptreemodel.h"
+#include "grouptreeview.h"
+#include "pivotdialog.h"
 #include "issuespanel.h"
 #include "keychooser.h"
 #include "keytreemodel.h"
@@ -13,6 +17,8 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QCryptographicHash>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -20,6 +26,7 @@
 #include <QFileSystemWatcher>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -29,10 +36,12 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace runlens {
 
@@ -63,12 +72,26 @@ MainWindow::MainWindow(QWidget *parent)
     , m_liveTimer(new QTimer(this))
     , m_status(new QLabel(this))
     , m_progressText(new QLabel(this))
-    , m_progress(new QProgressBar(this)) {
+    , m_progress(new QProgressBar(this))
+    , m_groupBar(new GroupBar(this))
+    , m_groupModel(new GroupTreeModel(this))
+    , m_groupView(new GroupTreeView(this))
+    , m_stack(new QStackedWidget(this))
+    , m_groupTimer(new QTimer(this)) {
     setWindowTitle(tr("RunLens"));
     setAcceptDrops(true);
     m_view->setRunModel(m_model);
     m_loader->setCacheDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation));
-    m_splitter->addWidget(m_view);
+    m_groupView->setGroupModel(m_groupModel);
+    m_stack->addWidget(m_view);
+    m_stack->addWidget(m_groupView);
+    auto *centre = new QWidget(this);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(0);
+    centreLayout->addWidget(m_groupBar);
+    centreLayout->addWidget(m_stack, 1);
+    m_splitter->addWidget(centre);
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 1);
@@ -131,6 +154,36 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_view, &RunTableView::columnMoved, this, &MainWindow::saveColumnOrder);
     connect(m_model, &RunTableModel::pinnedColumnsChanged, this, &MainWindow::saveColumnOrder);
     connect(m_view, &RunTableView::headerMenuRequested, this, &MainWindow::showHeaderMenu);
+
+    // Grouping follows the runs table: at once when the table was replaced (the groups point
+    // into it), shortly after rows stream in, the sort changes or columns come and go.
+    m_groupTimer->setSingleShot(true);
+    m_groupTimer->setInterval(150);
+    connect(m_groupTimer, &QTimer::timeout, this, &MainWindow::refreshGroups);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::refreshGroups);
+    const auto regroupSoon = [this] {
+        if (!m_groupBar->keys().isEmpty()) m_groupTimer->start();
+    };
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::columnsInserted,
+                        &QAbstractItemModel::columnsRemoved})
+        connect(m_model, signal, this, regroupSoon);
+    connect(m_model, &QAbstractItemModel::columnsMoved, this, regroupSoon);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, regroupSoon);
+    connect(m_groupBar, &GroupBar::keysChanged, this, [this] {
+        refreshGroups();
+        saveGrouping();
+    });
+    connect(m_groupBar, &GroupBar::aggregatesChanged, this, [this] {
+        m_groupModel->setAggregates(m_groupBar->aggregates(), m_groupBar->joined());
+        m_groupView->fitColumns();
+        saveGrouping();
+    });
+    connect(m_groupBar, &GroupBar::collapseSeedsRequested, this, &MainWindow::collapseSeeds);
+    connect(m_groupBar, &GroupBar::pivotRequested, this, &MainWindow::showPivot);
+    connect(m_groupView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::showSelectedRun);
+    connect(m_groupView, &GroupTreeView::headerMenuRequested, this,
+            &MainWindow::showGroupHeaderMenu);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showSelectedRun);
     connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::showSelectedRun);
@@ -141,6 +194,19 @@ MainWindow::MainWindow(QWidget *parent)
 
     QSettings settings;
     restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    {
+        std::vector<Aggregate> aggregates;
+        for (const QString &name : settings.value(u"grouping/aggregates"_s).toStringList())
+            if (const auto a = aggregateFromName(name)) aggregates.push_back(*a);
+        if (!aggregates.empty() || settings.contains(u"grouping/joined"_s))
+            m_groupBar->setAggregates(aggregates,
+                                      settings.value(u"grouping/joined"_s, true).toBool());
+        QHash<QString, int> directions;
+        const QVariantMap saved = settings.value(u"grouping/directions"_s).toMap();
+        for (auto it = saved.cbegin(); it != saved.cend(); ++it)
+            directions.insert(it.key(), it.value().toInt());
+        m_groupModel->setDirectionOverrides(directions);
+    }
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
     m_varying->setChecked(settings.value(u"view/varyingOnly"_s, true).toBool());
@@ -233,6 +299,25 @@ void MainWindow::createActions() {
     connect(m_live, &QAction::toggled, this, &MainWindow::updateWatches);
     QAction *fit = view->addAction(tr("&Fit Columns"), m_view, &RunTableView::fitColumns);
     fit->setShortcut(QKeySequence(u"Ctrl+Shift+F"_s));
+    view->addSeparator();
+    QAction *groupBy = view->addAction(tr("&Group by Current Column"), this, [this] {
+        const QModelIndex current = m_view->currentIndex();
+        const int column = current.isValid() ? m_model->tableColumn(current.column()) : -1;
+        if (column < 0 || m_model->table().column(column).family == Family::Metric) {
+            statusBar()->showMessage(tr("Select a cell of a config key to group by it"), 4000);
+            return;
+        }
+        const ColumnInfo &info = m_model->table().column(column);
+        m_groupBar->addKey(familyName(info.family) + u':' + info.display);
+    });
+    groupBy->setShortcut(QKeySequence(u"Ctrl+G"_s));
+    QAction *collapse =
+        view->addAction(tr("&Collapse over Seeds…"), this, &MainWindow::collapseSeeds);
+    collapse->setShortcut(QKeySequence(u"Ctrl+Shift+G"_s));
+    QAction *ungroup = view->addAction(tr("&Ungroup"), this, [this] { m_groupBar->setKeys({}); });
+    ungroup->setShortcut(QKeySequence(u"Ctrl+Shift+U"_s));
+    QAction *pivot = view->addAction(tr("&Pivot…"), this, &MainWindow::showPivot);
+    pivot->setShortcut(QKeySequence(u"Ctrl+Shift+P"_s));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RunLens"), this, [this] {
@@ -329,6 +414,7 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
         keepSelection([this] { restoreColumnChoice(); });
     }
     m_issues->setTable(&m_model->table());
+    updateGroupKeys();
     m_view->fitColumns();
     m_progress->hide();
     m_cancel->setEnabled(false);
@@ -349,6 +435,8 @@ void MainWindow::updateStatus() {
         text += tr(" (%1 shown)").arg(formatCount(m_model->rowCount()));
     text += tr(" · %1 key(s)").arg(formatCount(m_model->keyColumnCount()));
     if (!m_loader->isLoading()) text += tr(" (%1 varying)").arg(m_model->varyingKeyCount());
+    if (m_groupModel->groupCount() > 0)
+        text += tr(" · %n group(s)", nullptr, m_groupModel->groupCount());
     if (m_model->runsWithProblems() > 0)
         text += tr(" · %n run(s) with issues", nullptr, m_model->runsWithProblems());
     m_status->setText(text);
@@ -416,6 +504,13 @@ void MainWindow::showHeaderMenu(int column, const QPoint &globalPos) {
         menu.addAction(tr("Hide “%1”").arg(name), this, [this, tableColumn] {
             m_keys->model()->setColumnsShown({tableColumn}, false);
         });
+        const ColumnInfo &info = m_model->table().column(tableColumn);
+        if (info.family != Family::Metric) {
+            const QString id = familyName(info.family) + u':' + info.display;
+            QAction *group = menu.addAction(tr("Group by “%1”").arg(name), this,
+                                            [this, id] { m_groupBar->addKey(id); });
+            group->setEnabled(!m_groupBar->keys().contains(id));
+        }
         menu.addAction(tr("Copy Key Name"), this, [this, tableColumn] {
             QApplication::clipboard()->setText(m_model->table().column(tableColumn).display);
         });
@@ -429,6 +524,7 @@ void MainWindow::restoreColumnChoice() {
     m_model->setPinnedColumns(
         settings.value(columnChoiceKey(m_folders) + u"/pinned"_s, QStringList{u"run:name"_s})
             .toStringList());
+    m_groupBar->setKeys(settings.value(columnChoiceKey(m_folders) + u"/groupBy"_s).toStringList());
     const QVariant saved = settings.value(columnChoiceKey(m_folders) + u"/hidden"_s);
     if (!saved.isValid()) return;
     const QStringList names = saved.toStringList();
@@ -480,9 +576,156 @@ void MainWindow::updateWatches() {
 }
 
 void MainWindow::showSelectedRun() {
+    if (m_stack->currentWidget() == m_groupView) {
+        m_details->showRun(&m_model->table(), m_groupModel->tableRow(m_groupView->currentIndex()));
+        return;
+    }
     const QModelIndex current = m_view->currentIndex();
     m_details->showRun(&m_model->table(),
                        current.isValid() ? m_model->tableRow(current.row()) : -1);
+}
+
+void MainWindow::refreshGroups() {
+    m_groupTimer->stop();
+    const RunTable &table = m_model->table();
+    std::vector<int> keys;
+    if (!m_groupBar->keys().isEmpty()) {
+        QHash<QString, int> byIdentity;
+        for (int c = 0; c < table.columnCount(); ++c)
+            byIdentity.insert(familyName(table.column(c).family) + u':' + table.column(c).display,
+                              c);
+        for (const QString &id : m_groupBar->keys())
+            if (const int c = byIdentity.value(id, -1); c >= 0) keys.push_back(c);
+    }
+    // Open groups stay open when the same keys group again (a reload, a filter).
+    const bool sameKeys = m_groupModel->groupKeys() == keys;
+    const QStringList expanded = sameKeys ? m_groupView->expandedGroups() : QStringList();
+    const bool fit = !sameKeys || m_groupModel->columnCount() == 0;
+    m_groupModel->setAggregates(m_groupBar->aggregates(), m_groupBar->joined());
+    m_groupModel->setSource(keys.empty() ? nullptr : &table, m_model->shownRows(),
+                            m_model->viewColumns(), keys);
+    if (keys.empty()) {
+        m_stack->setCurrentWidget(m_view);
+    } else {
+        m_groupView->expandGroups(expanded);
+        if (fit) m_groupView->fitColumns();
+        m_stack->setCurrentWidget(m_groupView);
+    }
+    updateStatus();
+}
+
+void MainWindow::updateGroupKeys() {
+    const RunTable &table = m_model->table();
+    QStringList identities, names;
+    for (Family family : {Family::Config, Family::Meta}) {
+        for (int c = 0; c < table.columnCount(); ++c) {
+            const ColumnInfo &info = table.column(c);
+            if (info.family != family) continue;
+            identities << familyName(family) + u':' + info.display;
+            names << (family == Family::Config ? info.display : u"meta:"_s + info.display);
+        }
+    }
+    m_groupBar->setAvailableKeys(identities, names);
+}
+
+void MainWindow::saveGrouping() {
+    QSettings settings;
+    QStringList aggregates;
+    for (Aggregate a : m_groupBar->aggregates())
+        aggregates << aggregateName(a);
+    settings.setValue(u"grouping/aggregates"_s, aggregates);
+    settings.setValue(u"grouping/joined"_s, m_groupBar->joined());
+    if (!m_restoringColumns && !m_folders.isEmpty())
+        settings.setValue(columnChoiceKey(m_folders) + u"/groupBy"_s, m_groupBar->keys());
+}
+
+void MainWindow::showGroupHeaderMenu(int column, const QPoint &globalPos) {
+    QMenu menu(this);
+    const int tableColumn = m_groupModel->tableColumn(column);
+    if (tableColumn >= 0 && m_model->table().column(tableColumn).family == Family::Metric) {
+        const Direction direction = m_groupModel->direction(tableColumn);
+        QAction *higher = menu.addAction(tr("Higher Is Better"), this, [this, tableColumn] {
+            m_groupModel->setDirection(tableColumn, Direction::Higher);
+        });
+        higher->setCheckable(true);
+        higher->setChecked(direction == Direction::Higher);
+        QAction *lower = menu.addAction(tr("Lower Is Better"), this, [this, tableColumn] {
+            m_groupModel->setDirection(tableColumn, Direction::Lower);
+        });
+        lower->setCheckable(true);
+        lower->setChecked(direction == Direction::Lower);
+        connect(&menu, &QMenu::triggered, this, [this] {
+            QVariantMap map;
+            const QHash<QString, int> overrides = m_groupModel->directionOverrides();
+            for (auto it = overrides.cbegin(); it != overrides.cend(); ++it)
+                map.insert(it.key(), it.value());
+            QSettings().setValue(u"grouping/directions"_s, map);
+        });
+        menu.addSeparator();
+    }
+    menu.addAction(tr("Sort Groups Ascending"), this,
+                   [this, column] { m_groupView->sortByColumn(column, Qt::AscendingOrder); });
+    menu.addAction(tr("Sort Groups Descending"), this,
+                   [this, column] { m_groupView->sortByColumn(column, Qt::DescendingOrder); });
+    menu.addSeparator();
+    menu.addAction(tr("Ungroup"), this, [this] { m_groupBar->setKeys({}); });
+    menu.exec(globalPos);
+}
+
+void MainWindow::showPivot() {
+    auto *dialog = new PivotDialog(m_model, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QStringList keys = m_groupBar->keys();
+    dialog->preselect(keys.value(0), keys.value(1));
+    dialog->show();
+}
+
+void MainWindow::collapseSeeds() {
+    const RunTable &table = m_model->table();
+    const std::vector<int> &rows = m_model->shownRows();
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Collapse over Seeds"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *text = new QLabel(tr("Runs are grouped by every config key that varies, except the "
+                               "repetition keys checked here (seeds and the like), so each "
+                               "group averages over its repetitions."),
+                            &dialog);
+    text->setWordWrap(true);
+    layout->addWidget(text);
+    auto *list = new QListWidget(&dialog);
+    for (int c = 0; c < table.columnCount(); ++c) {
+        const ColumnInfo &info = table.column(c);
+        if (info.family != Family::Config || columnIsConstant(table, c, rows)) continue;
+        auto *item = new QListWidgetItem(info.display, list);
+        item->setData(Qt::UserRole, c);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(looksLikeRepetitionKey(info.key) ? Qt::Checked : Qt::Unchecked);
+    }
+    layout->addWidget(list);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    if (list->count() == 0) {
+        QMessageBox::information(this, tr("Collapse over Seeds"),
+                                 tr("No config key varies among the shown runs."));
+        return;
+    }
+    if (dialog.exec() != QDialog::Accepted) return;
+    std::vector<int> repetition;
+    for (int i = 0; i < list->count(); ++i)
+        if (list->item(i)->checkState() == Qt::Checked)
+            repetition.push_back(list->item(i)->data(Qt::UserRole).toInt());
+    QStringList keys;
+    for (int c : collapseKeyColumns(table, rows, repetition))
+        keys << familyName(Family::Config) + u':' + table.column(c).display;
+    if (keys.isEmpty()) {
+        QMessageBox::information(this, tr("Collapse over Seeds"),
+                                 tr("Only repetition keys vary: every shown run is a "
+                                    "repetition of the same setting."));
+        return;
+    }
+    m_groupBar->setKeys(keys);
 }
 
 template <typename F> void MainWindow::keepSelection(F change) {

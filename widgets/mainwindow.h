@@ -14,6 +14,7 @@ class QLineEdit;
 class QMenu;
 class QProgressBar;
 class QSplitter;
+class QStackedWidget;
 class QTimer;
 class QToolButton;
 
@@ -25,6 +26,9 @@ class IssuesPanel;
 class RunLoader;
 class RunTableModel;
 class RunTableView;
+class GroupBar;
+class GroupTreeModel;
+class GroupTreeView;
 
 /// The window a researcher opens every day: run folders in, one live table of runs out, with
 /// the selected run's details beside it and the load issues below. Wiring only; the data work
@@ -54,6 +58,11 @@ public:
     QAction *varyingAction() const { return m_varying; }
     QAction *liveAction() const { return m_live; }
     QStringList folders() const { return m_folders; }
+    GroupBar *groupBar() const { return m_groupBar; }
+    GroupTreeModel *groupModel() const { return m_groupModel; }
+    GroupTreeView *groupView() const { return m_groupView; }
+    /// Regroups the shown runs now (normally done shortly after the runs or keys change).
+    void refreshGroups();
 
 signals:
     /// A load ended and the table shows its result.
@@ -79,6 +88,13 @@ private:
     void restoreColumnChoice();
     void saveColumnOrder();
     void showHeaderMenu(int column, const QPoint &globalPos);
+    void showGroupHeaderMenu(int column, const QPoint &globalPos);
+    /// Group by every varying config key but the repetition keys the user marks in a dialog.
+    void collapseSeeds();
+    void showPivot();
+    /// Config and meta keys offered for grouping; the group keys remembered per folder set.
+    void updateGroupKeys();
+    void saveGrouping();
     /// Runs `change` (a model reset) and selects the same runs again afterwards.
     template <typename F> void keepSelection(F change);
 
@@ -102,6 +118,11 @@ private:
     QLabel *m_status;
     QLabel *m_progressText;
     QProgressBar *m_progress;
+    GroupBar *m_groupBar;
+    GroupTreeModel *m_groupModel;
+    GroupTreeView *m_groupView;
+    QStackedWidget *m_stack;
+    QTimer *m_groupTimer;
     QStringList m_folders;
     QString m_scanSummary;
     bool m_fittedColumns = false;

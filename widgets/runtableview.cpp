@@ -1,5 +1,6 @@
 #include "runtableview.h"
 
+#include "grouptreemodel.h"
 #include "runtablemodel.h"
 
 #include <QApplication>
@@ -80,6 +81,13 @@ void CellDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelInd
                option->text.endsWith(u"Infinity"_s)) {
         option->palette.setColor(QPalette::Text, QColor(0xc0, 0x39, 0x2b));
         option->font.setItalic(true);
+    }
+    // Grouped view: the best group per metric in bold on a green tint; group rows in bold.
+    if (index.data(GroupTreeModel::BestRole).toBool()) {
+        option->font.setBold(true);
+        option->backgroundBrush = QColor(0x2e, 0xa0, 0x43, 0x38);
+    } else if (index.column() == 0 && index.data(GroupTreeModel::GroupRowRole).toBool()) {
+        option->font.setBold(true);
     }
 }
 
