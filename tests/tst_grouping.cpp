@@ -437,16 +437,16 @@ private slots:
         QTest::addColumn<QString>("text");
         const auto three = reals({0.928, 0.9288, 0.9282});
         QTest::newRow("default") << u"mean,std,count"_s << three << u"mean ± std (n)"_s
-                                 << u"0.9283 ± 0.0004163 (n=3)"_s;
+                                 << u"0.92833 ± 0.00042 (n=3)"_s;
         QTest::newRow("order does not matter")
-            << u"count,std,mean"_s << three << u"mean ± std (n)"_s << u"0.9283 ± 0.0004163 (n=3)"_s;
+            << u"count,std,mean"_s << three << u"mean ± std (n)"_s << u"0.92833 ± 0.00042 (n=3)"_s;
         QTest::newRow("mean only") << u"mean"_s << three << u"mean"_s << u"0.9283"_s;
         QTest::newRow("sem as the spread")
-            << u"mean,sem"_s << three << u"mean ± sem"_s << u"0.9283 ± 0.0002404"_s;
+            << u"mean,sem"_s << three << u"mean ± sem"_s << u"0.92833 ± 0.00024"_s;
         QTest::newRow("everything")
             << u"count,mean,std,sem,median,min,max"_s << three
             << u"mean ± std, sem, median, min, max (n)"_s
-            << u"0.9283 ± 0.0004163, sem 0.0002404, median 0.9282, min 0.928, max 0.9288 (n=3)"_s;
+            << u"0.92833 ± 0.00042, sem 0.0002404, median 0.9282, min 0.928, max 0.9288 (n=3)"_s;
         QTest::newRow("no centre")
             << u"min,max"_s << three << u"min, max"_s << u"min 0.928, max 0.9288"_s;
         QTest::newRow("count only") << u"count"_s << three << u"n"_s << u"n=3"_s;

@@ -102,12 +102,12 @@ private slots:
         const GroupTable g(t, allRows(t), spec);
         QCOMPARE(
             text(g),
-            u"optimizer.name  optimizer.lr  runs  acc mean ± std (n)      loss mean ± std (n)\n"
-            "--------------  ------------  ----  ----------------------  --------------------\n"
-            "adam                   0.001     2  0.945 ± 0.007071 (n=2)  0.2 (n=1, 1 NaN)\n"
-            "sgd                     0.01     1  0.8 (n=1)               0.5 (n=1)\n"
-            "sgd                      0.1     2  0.91 ± 0.01414 (n=2)    0.29 ± 0.01414 (n=2)\n"
-            "(missing)                0.1     1  0.5 (n=1)               1 (n=1)\n"_s);
+            u"optimizer.name  optimizer.lr  runs  acc mean ± std (n)     loss mean ± std (n)\n"
+            "--------------  ------------  ----  ---------------------  -------------------\n"
+            "adam                   0.001     2  0.9450 ± 0.0071 (n=2)  0.2 (n=1, 1 NaN)\n"
+            "sgd                     0.01     1  0.8 (n=1)              0.5 (n=1)\n"
+            "sgd                      0.1     2  0.910 ± 0.014 (n=2)    0.290 ± 0.014 (n=2)\n"
+            "(missing)                0.1     1  0.5 (n=1)              1 (n=1)\n"_s);
     }
 
     void sortsByAnyAggregate() {

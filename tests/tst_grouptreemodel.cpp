@@ -112,14 +112,14 @@ private slots:
         QCOMPARE(acc, 2);
         // Groups in value order, the missing group last; NaN counted apart; the best group of
         // each level marked (higher accuracy is better).
-        QCOMPARE(treeText(model, acc), uR"(optimizer.name = adam | 3 | 0.8733 ± 0.06429 (n=3) *
+        QCOMPARE(treeText(model, acc), uR"(optimizer.name = adam | 3 | 0.873 ± 0.064 (n=3) *
   optimizer.lr = 1e-04 | 1 | 0.8 (n=1)
     a3 |  | 0.8
-  optimizer.lr = 0.001 | 2 | 0.91 ± 0.01414 (n=2) *
+  optimizer.lr = 0.001 | 2 | 0.910 ± 0.014 (n=2) *
     a1 |  | 0.9
     a2 |  | 0.92
-optimizer.name = sgd | 3 | 0.72 ± 0.02828 (n=2, 1 NaN)
-  optimizer.lr = 0.001 | 3 | 0.72 ± 0.02828 (n=2, 1 NaN)
+optimizer.name = sgd | 3 | 0.720 ± 0.028 (n=2, 1 NaN)
+  optimizer.lr = 0.001 | 3 | 0.720 ± 0.028 (n=2, 1 NaN)
     s1 |  | 0.7
     s2 |  | NaN
     s3 |  | 0.74

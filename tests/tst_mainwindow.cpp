@@ -348,7 +348,7 @@ private slots:
         for (int c = 0; c < groups->columnCount(); ++c)
             if (groups->headerData(c, Qt::Horizontal).toString().startsWith(u"val/acc "_s)) acc = c;
         QVERIFY(acc > 0);
-        QCOMPARE(groups->index(0, acc).data().toString(), u"0.827 ± 0.02121 (n=2)"_s);
+        QCOMPARE(groups->index(0, acc).data().toString(), u"0.827 ± 0.021 (n=2)"_s);
         QVERIFY(groups->index(0, acc).data(GroupTreeModel::BestRole).toBool());
 
         // The quick filter narrows the groups; selecting a run in a group shows its details.

@@ -368,8 +368,19 @@ QString joined(const std::vector<Aggregate> &aggregates, const ColumnSummary *su
     if (centre) {
         QString part = show(Aggregate::Mean);
         // No spread without two numbers: `0.93 (n=1)` rather than `0.93 ± NaN (n=1)`.
-        if (has(spread) && (!summary || !std::isnan(summary->value(spread))))
-            part += u" \u00b1 "_s + show(spread);
+        if (has(spread) && (!summary || !std::isnan(summary->value(spread)))) {
+            const double mean = summary ? summary->value(Aggregate::Mean) : 0.0;
+            const double s = summary ? summary->value(spread) : 0.0;
+            if (summary && std::isfinite(mean) && std::isfinite(s) && s > 0) {
+                // The spread to two significant digits and the mean to the same decimal
+                // place, as results are reported: 0.9122 ± 0.01039 reads 0.912 ± 0.010.
+                const int decimals = std::clamp(1 - int(std::floor(std::log10(s))), 0, 17);
+                part = QString::number(mean, 'f', decimals) + u" \u00b1 "_s +
+                       QString::number(s, 'f', decimals);
+            } else {
+                part += u" \u00b1 "_s + show(spread);
+            }
+        }
         parts << part;
     }
     for (Aggregate a : allAggregates()) {

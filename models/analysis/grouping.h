@@ -94,8 +94,9 @@ QString formatSignificant(double x, int digits = 4);
 /// the order of `aggregates`: `mean ± std` (sem in place of std when std is not chosen), then
 /// `sem s`, `median m`, `min a`, `max b` as chosen (a std or sem that is NaN, from fewer than
 /// two numbers or an infinity, left out), then the count as `(n=3)`, or `(n=3, 1 NaN)` when NaN
-/// values were left out; numbers by formatSignificant(). Empty when the set has no number and no
-/// NaN.
+/// values were left out. `mean ± spread` gives the spread two significant digits and the mean
+/// the same decimal places (`0.912 ± 0.010`); other numbers by formatSignificant(). Empty when
+/// the set has no number and no NaN.
 QString joinedText(const std::vector<Aggregate> &aggregates, const ColumnSummary &summary);
 /// The same pattern with names, for a header: `mean ± std (n)`.
 QString joinedHeader(const std::vector<Aggregate> &aggregates);
