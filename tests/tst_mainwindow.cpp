@@ -338,7 +338,26 @@ private slots:
         QAbstractItemModelTester groupTester(groups,
                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(!window->groupView()->isVisible()); // ungrouped: the runs table
-        window->groupBar()->addKey(u"config:optimizer.name"_s);
+        // Drag the optimizer.name header up out of the header: it becomes the group key.
+        {
+            QHeaderView *header = window->runView()->horizontalHeader();
+            const int column = columnNamed(u"optimizer.name"_s);
+            window->runView()->scrollTo(window->runModel()->index(0, column));
+            const QPoint at(header->sectionViewportPosition(column) + 10, header->height() / 2);
+            QSignalSpy out(qobject_cast<FamilyHeader *>(header), &FamilyHeader::sectionDraggedOut);
+            QTest::mousePress(header->viewport(), Qt::LeftButton, {}, at);
+            QTest::mouseMove(header->viewport(), at - QPoint(0, 20));
+            QTest::mouseMove(header->viewport(), at - QPoint(0, 40));
+            QCOMPARE(out.size(), 1);
+            QCOMPARE(out.first().first().toInt(), column);
+            QTest::mouseRelease(header->viewport(), Qt::LeftButton, {}, at - QPoint(0, 40));
+            QCOMPARE(columnNamed(u"optimizer.name"_s), column); // not moved, not sorted
+            QCOMPARE(window->runModel()->sortColumn(), -1);
+        }
+        // (The drop itself runs a drag loop; the key chooser's menu adds the key here.)
+        emit window->keyChooser()->groupByRequested(
+            window->runModel()->table().findColumn(Family::Config, Key::fromDisplay(u"optimizer.name"_s)));
+        QCOMPARE(window->groupBar()->keys(), QStringList{u"config:optimizer.name"_s});
         QVERIFY(window->groupView()->isVisible());
         QVERIFY(!window->runView()->isVisible());
         QCOMPARE(groups->rowCount(), 2);

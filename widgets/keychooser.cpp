@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QStyledItemDelegate>
 #include <QTreeView>
@@ -62,6 +63,8 @@ KeyChooser::KeyChooser(QWidget *parent)
     header->setSortIndicatorClearable(true);
     header->setSortIndicator(-1, Qt::AscendingOrder); // unsorted: the table's key order
     m_view->setSortingEnabled(true);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &KeyChooser::showContextMenu);
     // Model resets and searches change what is listed: open the tree and size the columns again.
     connect(m_proxy, &QAbstractItemModel::modelReset, this, [this] {
         if (m_search->text().isEmpty())
@@ -120,6 +123,20 @@ void KeyChooser::applyDefaultExpansion() {
 void KeyChooser::fitColumns() {
     for (int c = KeyTreeModel::TypeColumn; c < KeyTreeModel::ColumnCount; ++c)
         m_view->resizeColumnToContents(c);
+}
+
+void KeyChooser::showContextMenu(const QPoint &pos) {
+    const QModelIndex index = m_view->indexAt(pos);
+    const int column = index.siblingAtColumn(0).data(KeyTreeModel::TableColumnRole).toInt();
+    if (!index.isValid() || column < 0) return; // a family or a prefix group: no one key
+    const QString name = index.siblingAtColumn(0).data(KeyTreeModel::KeyDisplayRole).toString();
+    QMenu menu(this);
+    if (index.siblingAtColumn(0).data(KeyTreeModel::FamilyRole).toInt() != int(Family::Metric))
+        menu.addAction(tr("Group by “%1”").arg(name), this,
+                       [this, column] { emit groupByRequested(column); });
+    menu.addAction(tr("Pin “%1” to the Left").arg(name), this,
+                   [this, column] { emit pinRequested(column); });
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
 
 } // namespace runlens

@@ -31,11 +31,17 @@ public:
     /// Checks (or unchecks) every key the search matches; all keys when the search is empty.
     void setMatchingShown(bool shown);
 
+signals:
+    /// From a key's context menu: group the runs by it, or pin its column left.
+    void groupByRequested(int tableColumn);
+    void pinRequested(int tableColumn);
+
 private:
     void onSearchChanged(const QString &text);
     /// Families open, deeper groups closed; everything open while searching.
     void applyDefaultExpansion();
     void fitColumns();
+    void showContextMenu(const QPoint &pos);
 
     KeyTreeModel *m_model;
     KeyFilterProxy *m_proxy;

@@ -154,6 +154,18 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_view, &RunTableView::columnMoved, this, &MainWindow::saveColumnOrder);
     connect(m_model, &RunTableModel::pinnedColumnsChanged, this, &MainWindow::saveColumnOrder);
     connect(m_view, &RunTableView::headerMenuRequested, this, &MainWindow::showHeaderMenu);
+    connect(m_keys, &KeyChooser::groupByRequested, this, [this](int column) {
+        const ColumnInfo &info = m_model->table().column(column);
+        m_groupBar->addKey(familyName(info.family) + u':' + info.display);
+    });
+    connect(m_keys, &KeyChooser::pinRequested, this, [this](int column) {
+        m_keys->model()->setColumnsShown({column}, true);
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            if (m_model->tableColumn(c) == column) {
+                keepSelection([&] { m_model->setColumnPinned(c, true); });
+                break;
+            }
+    });
 
     // Grouping follows the runs table: at once when the table was replaced (the groups point
     // into it), shortly after rows stream in, the sort changes or columns come and go.

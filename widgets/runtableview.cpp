@@ -1,11 +1,14 @@
 #include "runtableview.h"
 
+#include "groupbar.h"
 #include "grouptreemodel.h"
 #include "runtablemodel.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDrag>
 #include <QKeyEvent>
+#include <QMimeData>
 #include <QPaintEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -57,7 +60,26 @@ void FamilyHeader::paintEvent(QPaintEvent *event) {
 
 void FamilyHeader::mousePressEvent(QMouseEvent *event) {
     m_pressPos = event->position().toPoint();
+    m_pressSection = event->button() == Qt::LeftButton ? logicalIndexAt(m_pressPos) : -1;
+    m_draggedOut = false;
     QHeaderView::mousePressEvent(event);
+}
+
+void FamilyHeader::mouseMoveEvent(QMouseEvent *event) {
+    // Dragged upwards out of the header: the section leaves as a key (to group by), and the
+    // header's own section move ends where it began.
+    if (m_pressSection >= 0 && !m_draggedOut && (event->buttons() & Qt::LeftButton) &&
+        event->position().y() < -QApplication::startDragDistance()) {
+        m_draggedOut = true;
+        const int section = m_pressSection;
+        QMouseEvent release(QEvent::MouseButtonRelease, QPointF(m_pressPos),
+                            mapToGlobal(QPointF(m_pressPos)), Qt::LeftButton, Qt::NoButton,
+                            event->modifiers());
+        QHeaderView::mouseReleaseEvent(&release);
+        emit sectionDraggedOut(section);
+        return;
+    }
+    QHeaderView::mouseMoveEvent(event);
 }
 
 void FamilyHeader::mouseReleaseEvent(QMouseEvent *event) {
@@ -67,6 +89,11 @@ void FamilyHeader::mouseReleaseEvent(QMouseEvent *event) {
     const bool click = event->button() == Qt::LeftButton && cursor().shape() != Qt::SplitHCursor &&
                        (pos - m_pressPos).manhattanLength() < QApplication::startDragDistance();
     const bool addKey = event->modifiers() & Qt::ShiftModifier;
+    if (m_draggedOut) { // the drag-out ended the header's part already
+        m_draggedOut = false;
+        m_pressSection = -1;
+        return;
+    }
     QHeaderView::mouseReleaseEvent(event);
     if (click && index >= 0 && sectionsClickable()) emit sortRequested(index, addKey);
 }
@@ -167,6 +194,15 @@ void RunTableView::setUpHeader(FamilyHeader *header) {
         }
         for (QHeaderView *h : {horizontalHeader(), m_pinnedView->horizontalHeader()})
             h->setSortIndicator(m_model->sortColumn(), m_model->sortOrder());
+    });
+    connect(header, &FamilyHeader::sectionDraggedOut, this, [this](int column) {
+        if (!m_model || m_model->tableColumn(column) < 0) return; // run fields: not keys
+        auto *drag = new QDrag(this);
+        auto *mime = new QMimeData;
+        mime->setData(QString::fromLatin1(kKeyMimeType), m_model->columnIdentity(column).toUtf8());
+        mime->setText(m_model->headerData(column, Qt::Horizontal).toString());
+        drag->setMimeData(mime);
+        drag->exec(Qt::CopyAction);
     });
     // A header drag moves the column in the model, which keeps the order by key name; the
     // header itself goes back to showing sections in model order.

@@ -20,13 +20,18 @@ public:
 protected:
     void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
 
 signals:
     void sortRequested(int logicalIndex, bool addKey);
+    /// A section was dragged up out of the header (onto the group-by bar above the table).
+    void sectionDraggedOut(int logicalIndex);
 
 private:
     QPoint m_pressPos;
+    int m_pressSection = -1;
+    bool m_draggedOut = false;
 };
 
 /// Draws what the model's roles say: missing values as a faint dash, NaN and infinities in a
