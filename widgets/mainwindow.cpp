@@ -623,6 +623,7 @@ void MainWindow::refreshGroups() {
         if (fit) m_groupView->fitColumns();
         m_stack->setCurrentWidget(m_groupView);
     }
+    showSelectedRun();
     updateStatus();
 }
 
