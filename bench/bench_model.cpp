@@ -1,7 +1,9 @@
 // Interactive-speed benchmark of the runs table model at scale: N runs x V values from K keys.
 // Times what a user does in the window: a full reload swap, sorting by a number and by a
-// string, toggling "varying keys only", a quick filter, and painting screenfuls of cells.
+// string, toggling "varying keys only", a quick filter, painting screenfuls of cells, and the
+// grouped view (grouping by two keys, painting groups, sorting groups by a mean).
 //   bench_model [RUNS=100000] [VALUES_PER_RUN=200] [DISTINCT_KEYS=1000]
+#include "grouptreemodel.h"
 #include "runtablemodel.h"
 #include "synthetic.h"
 
@@ -82,5 +84,31 @@ int main(int argc, char **argv) {
             }
     }
     std::printf("%-38s %9.3f ms  (per screen)\n", "paint data for a screenful", ms(t) / 200);
+
+    // The grouped view: group every shown run by two config keys, paint the groups, sort the
+    // groups by a metric's mean.
+    const RunTable &shown = model.table();
+    const auto tableColumn = [&](Family f, const QString &key) {
+        return shown.findColumn(f, Key::fromDisplay(key));
+    };
+    for (const auto &[first, second] : {std::pair{u"group5.key5"_s, u"group10.key10"_s},
+                                        std::pair{u"group1.key1"_s, u"group5.key5"_s}}) {
+        GroupTreeModel groups;
+        t.restart();
+        groups.setSource(&shown, model.shownRows(), model.viewColumns(),
+                         {tableColumn(Family::Config, first), tableColumn(Family::Config, second)});
+        std::printf("%-38s %9.1f ms  (%d groups)\n",
+                    qPrintable(u"group by %1, %2"_s.arg(first, second)), ms(t), groups.groupCount());
+        for (int r = 0; r < 40 && r < groups.rowCount(); ++r)
+            for (int c = 0; c < 25 && c < groups.columnCount(); ++c)
+                cells += groups.index(r, c).data().toString().size();
+        std::printf("%-38s %9.1f ms\n", "  paint the first screenful of groups", ms(t));
+        int mean = -1;
+        for (int c = 0; c < groups.columnCount() && mean < 0; ++c)
+            if (groups.headerData(c, Qt::Horizontal).toString().startsWith(u"group3.key3 "_s))
+                mean = c;
+        groups.sort(mean, Qt::DescendingOrder);
+        std::printf("%-38s %9.1f ms\n", "  sort the groups by a metric's mean", ms(t));
+    }
     return cells > 0 ? 0 : 1;
 }

@@ -149,18 +149,26 @@ bool columnIsConstant(const RunTable &table, int column, const std::vector<int> 
 
 void sortRunRows(const RunTable &table, std::vector<int> &rows,
                  const std::vector<ColumnSort> &keys) {
-    if (keys.empty()) return;
-    // Values are computed once per key and row (indexed by table row), not per comparison.
+    if (keys.empty() || rows.size() < 2) return;
+    // Values are computed once per key and row, not per comparison, and indexed by position in
+    // `rows`: sorting the runs of one small group costs that group, not the whole table.
     std::vector<std::vector<Value>> values(keys.size());
     std::vector<bool> descending;
     for (std::size_t k = 0; k < keys.size(); ++k) {
-        values[k].resize(std::size_t(table.rowCount()));
+        values[k].reserve(rows.size());
         for (int r : rows)
-            values[k][std::size_t(r)] = keys[k].field ? runFieldValue(table.run(r), *keys[k].field)
-                                                      : table.value(r, keys[k].column);
+            values[k].push_back(keys[k].field ? runFieldValue(table.run(r), *keys[k].field)
+                                              : table.value(r, keys[k].column));
         descending.push_back(keys[k].descending);
     }
-    sortByValues(rows, values, descending);
+    std::vector<int> order(rows.size());
+    std::iota(order.begin(), order.end(), 0);
+    sortByValues(order, values, descending);
+    std::vector<int> sorted;
+    sorted.reserve(rows.size());
+    for (int i : order)
+        sorted.push_back(rows[std::size_t(i)]);
+    rows = std::move(sorted);
 }
 
 void sortByValues(std::vector<int> &order, const std::vector<std::vector<Value>> &values,
