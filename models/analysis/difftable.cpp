@@ -1,0 +1,104 @@
+#include "difftable.h"
+
+#include "grouping.h"
+#include "grouptable.h"
+
+#include <cmath>
+
+namespace runlens {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+bool bothNumbers(const Value &a, const Value &b) {
+    return a.isNumber() && b.isNumber();
+}
+
+QString signedText(double x, int digits) {
+    const QString s = formatSignificant(x, digits);
+    return x > 0 ? u'+' + s : s;
+}
+
+} // namespace
+
+QString diffCellText(const RunDiff &diff, int row, int run) {
+    const DiffRow &r = diff.rows()[std::size_t(row)];
+    const Value v = diff.value(row, run);
+    switch (r.changes[std::size_t(run)]) {
+    case CellChange::Same:
+        return v.displayText();
+    case CellChange::BothMissing:
+        return u"(missing)"_s;
+    case CellChange::Removed:
+        return u"(removed)"_s;
+    case CellChange::Added:
+        return v.displayText() + u" (added)"_s;
+    case CellChange::Changed:
+        break;
+    }
+    const double delta = r.delta[std::size_t(run)], percent = r.percent[std::size_t(run)];
+    if (std::isnan(delta)) return v.displayText() + u" (changed)"_s;
+    QString note = signedText(delta, 4);
+    if (!std::isnan(percent)) note += u", "_s + signedText(percent, 3) + u'%';
+    return v.displayText() + u" ("_s + note + u')';
+}
+
+DiffTable::DiffTable(const RunDiff &diff, bool joined)
+    : m_diff(diff) {
+    std::vector<int> columns;
+    for (const DiffRow &row : diff.rows())
+        columns.push_back(row.column);
+    m_keys = qualifiedHeaders(diff.table(), columns);
+    m_columns.push_back(Column{Kind::Key, 0, u"key"_s});
+    m_columns.push_back(Column{Kind::Status, 0, u"status"_s});
+    const QStringList labels = runLabels(diff.table(), diff.runs());
+    const int baseline = diff.baseline();
+    for (int i = 0; i < int(labels.size()); ++i) {
+        const QString &label = labels[i];
+        if (i == baseline) {
+            m_columns.push_back(
+                Column{joined ? Kind::Joined : Kind::Value, i, label + u" (baseline)"_s});
+            continue;
+        }
+        if (joined) {
+            m_columns.push_back(Column{Kind::Joined, i, label});
+            continue;
+        }
+        m_columns.push_back(Column{Kind::Value, i, label});
+        bool numbers = false;
+        for (int r = 0; r < int(diff.rows().size()) && !numbers; ++r)
+            numbers = bothNumbers(diff.value(r, baseline), diff.value(r, i));
+        if (!numbers) continue;
+        m_columns.push_back(Column{Kind::Delta, i, label + u" \u0394"_s});
+        m_columns.push_back(Column{Kind::Percent, i, label + u" \u0394%"_s});
+    }
+}
+
+Value DiffTable::cell(int row, int column) const {
+    const Column &c = m_columns[std::size_t(column)];
+    const DiffRow &r = m_diff.rows()[std::size_t(row)];
+    switch (c.kind) {
+    case Kind::Key:
+        return Value::string(m_keys[row]);
+    case Kind::Status:
+        return Value::string(keyStatusName(r.status));
+    case Kind::Value:
+        return m_diff.value(row, c.run);
+    case Kind::Joined:
+        return Value::string(diffCellText(m_diff, row, c.run));
+    case Kind::Delta:
+    case Kind::Percent:
+        break;
+    }
+    const Value base = m_diff.value(row, m_diff.baseline()), v = m_diff.value(row, c.run);
+    if (!bothNumbers(base, v)) return {};
+    if (c.kind == Kind::Percent) return Value::real(r.percent[std::size_t(c.run)]);
+    qint64 exact = 0;
+    if (base.type() == Value::Type::Int && v.type() == Value::Type::Int && !base.isBigInteger() &&
+        !v.isBigInteger() && !__builtin_sub_overflow(v.toInt(), base.toInt(), &exact))
+        return Value::integer(exact);
+    return Value::real(r.delta[std::size_t(c.run)]);
+}
+
+} // namespace runlens
