@@ -4,7 +4,10 @@
 
 #include <QHash>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace runlens {
 
@@ -44,6 +47,23 @@ CellChange changeAgainst(const Value &baseline, const Value &v) {
     if (baseline.isMissing()) return v.isMissing() ? CellChange::BothMissing : CellChange::Added;
     if (v.isMissing()) return CellChange::Removed;
     return baseline == v ? CellChange::Same : CellChange::Changed;
+}
+
+/// `x` to `digits` significant digits (1 to 17).
+double roundSignificant(double x, int digits) {
+    if (!std::isfinite(x) || x == 0) return x;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.*e", std::clamp(digits, 1, 17) - 1, x);
+    return std::strtod(buf, nullptr);
+}
+
+/// `a - b` to the 15 significant digits a double holds of the larger of them, which drops
+/// the noise of the subtraction: 0.9088 - 0.9206 is -0.0118, not -0.011799999999999922.
+double difference(double a, double b) {
+    const double d = a - b, m = std::max(std::abs(a), std::abs(b));
+    if (!std::isfinite(d) || d == 0) return d;
+    const int magnitude = int(std::floor(std::log10(std::abs(d))));
+    return roundSignificant(d, 15 + magnitude - int(std::floor(std::log10(m))));
 }
 
 } // namespace
@@ -101,9 +121,10 @@ RunDiff::RunDiff(const RunTable &table, std::vector<int> runs, int baseline,
                 const Value &v = values[i];
                 row.changes[i] = changeAgainst(base, v);
                 if (!base.isNumber() || !v.isNumber()) continue;
-                const double b = base.toDouble(), d = v.toDouble() - b;
+                const double b = base.toDouble(), d = difference(v.toDouble(), b);
                 row.delta[i] = d;
-                if (b != 0 && !std::isnan(d)) row.percent[i] = d / std::abs(b) * 100.0;
+                if (b != 0 && !std::isnan(d))
+                    row.percent[i] = roundSignificant(d / std::abs(b) * 100.0, 15);
             }
             m_rows.push_back(std::move(row));
         }

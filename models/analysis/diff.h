@@ -32,7 +32,9 @@ struct DiffRow {
     KeyStatus status = KeyStatus::Same;
     std::vector<CellChange> changes; ///< one per run, in the diff's run order
     /// For numbers on both sides: this run's value minus the baseline's, and that as a percent
-    /// of |baseline| (NaN where undefined: no number, a zero baseline, NaN values).
+    /// of |baseline| (NaN where undefined: no number, a zero baseline, NaN values). The delta
+    /// is rounded to the 15 significant digits a double holds of the larger value, the
+    /// percent to 15 digits, so 0.1 against 0.01 gives 0.09, not 0.09000000000000001.
     std::vector<double> delta, percent;
 };
 
