@@ -4,7 +4,7 @@
 
 namespace runlens::cli {
 
-/// Runs a headless subcommand (`table`, `keys`, `check`); `args` excludes the program name.
+/// Runs a headless subcommand (`table`, `diff`, `keys`, `check`); `args` excludes the program name.
 /// Returns the process exit status: 0 success, 1 `check` found issues, 2 bad usage or input.
 int run(const QStringList &args);
 

@@ -1,5 +1,5 @@
 // runlens: the desktop window when given no command (`runlens [FOLDER...]`, `runlens --demo`),
-// the headless command line otherwise (table, keys, check). Wiring only.
+// the headless command line otherwise (table, diff, keys, check). Wiring only.
 #include "cli.h"
 #include "mainwindow.h"
 
@@ -23,7 +23,12 @@ const char *const kUsage = R"(usage: runlens [FOLDER...]           open the wind
 Compare machine-learning runs by config and metrics, straight from their folders.
 
 commands:
-  table FOLDER...   print the comparison table, one row per run
+  table FOLDER...   print the comparison table: one row per run, or one row per group
+                    of runs with statistics of their metrics (--group-by, --collapse-seeds),
+                    or a two-way table of one metric (--pivot)
+  diff FOLDER... --runs ID,ID[,...]
+                    the keys whose values differ between runs, one column per run, with
+                    each run's change against a baseline (--baseline; --overrides, --yaml)
   keys FOLDER...    every key with its family, types, distinct values, description
   check FOLDER...   runs with issues; exit status 1 when there are any
 

@@ -126,6 +126,20 @@ private slots:
             {u"table"_s, examples, u"--pivot"_s, u"model.arch,optimizer.name"_s, u"--metrics"_s,
              u"train/loss"_s, u"--agg"_s, u"mean,count"_s, u"--format"_s, u"json"_s},
             0);
+        // Three example runs of two formats: adam (the baseline), sgd, and a plain-folder
+        // baseline run, named by id, id prefix and name.
+        const QStringList diff = {u"diff"_s, examples, u"--runs"_s,
+                                  u"5sy8ppad,iex6,random-features"_s};
+        row("diff_examples_text", diff + QStringList{u"--format"_s, u"text"_s}, 0);
+        row("diff_examples_csv", diff + QStringList{u"--format"_s, u"csv"_s}, 0);
+        row("diff_examples_md", diff + QStringList{u"--format"_s, u"md"_s}, 0);
+        row("diff_examples_json", diff + QStringList{u"--format"_s, u"json"_s}, 0);
+        row("diff_examples_overrides", diff + QStringList{u"--overrides"_s}, 0);
+        row("diff_examples_yaml", diff + QStringList{u"--yaml"_s}, 0);
+        row("diff_examples_baseline_all_tsv",
+            diff + QStringList{u"--baseline"_s, u"iex6kggx"_s, u"--all"_s, u"--no-metrics"_s,
+                               u"--format"_s, u"tsv"_s},
+            0);
         row("keys_generic", {u"keys"_s, u"generic"_s, u"--format"_s, u"csv"_s}, 0);
         row("keys_wandb", {u"keys"_s, u"wandb_old"_s, u"wandb_new"_s, u"--format"_s, u"csv"_s}, 0);
         row("check_malformed", {u"check"_s, u"malformed"_s, u"--format"_s, u"csv"_s}, 1);
@@ -267,6 +281,27 @@ private slots:
             << u"--columns"_s;
         QTest::newRow("aggregates without groups")
             << examples + QStringList{u"--agg"_s, u"mean"_s} << u"grouped output"_s;
+        const QStringList diff = {u"diff"_s, u"../../resources/examples/runs"_s};
+        QTest::newRow("diff without runs") << diff << u"--runs"_s;
+        QTest::newRow("diff of one run")
+            << diff + QStringList{u"--runs"_s, u"5sy8ppad"_s} << u"two or more runs"_s;
+        QTest::newRow("diff of an unknown run")
+            << diff + QStringList{u"--runs"_s, u"5sy8ppad,nope"_s} << u"'nope'"_s;
+        QTest::newRow("diff of an ambiguous prefix")
+            << diff + QStringList{u"--runs"_s, u"5sy8ppad,j"_s} << u"'j' names 4 runs"_s;
+        QTest::newRow("diff of a run twice")
+            << diff + QStringList{u"--runs"_s, u"5sy8ppad,5sy8"_s} << u"named twice"_s;
+        QTest::newRow("diff with an unknown baseline")
+            << diff + QStringList{u"--runs"_s, u"5sy8ppad,iex6kggx"_s, u"--baseline"_s, u"x"_s}
+            << u"--baseline: no run"_s;
+        QTest::newRow("diff overrides and yaml")
+            << diff +
+                   QStringList{u"--runs"_s, u"5sy8ppad,iex6kggx"_s, u"--overrides"_s, u"--yaml"_s}
+            << u"choose one"_s;
+        QTest::newRow("diff yaml with a format")
+            << diff + QStringList{u"--runs"_s, u"5sy8ppad,iex6kggx"_s, u"--yaml"_s, u"--format"_s,
+                                  u"csv"_s}
+            << u"--format does not apply"_s;
         QTest::newRow("unwritable output")
             << QStringList{u"table"_s, u"generic"_s, u"-o"_s, u"/proc/no/such/file.csv"_s}
             << u"cannot write"_s;

@@ -1,0 +1,162 @@
+// Helpers every command of the command line shares: options, loading, writing.
+#include "clicommon.h"
+
+#include "readers/readerregistry.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+#include <cstdio>
+#include <functional>
+#include <unistd.h>
+
+namespace runlens::cli {
+
+using namespace Qt::StringLiterals;
+
+void err(const QString &message) {
+    std::fputs(qPrintable(u"runlens: "_s + message + u'\n'), stderr);
+}
+
+void addCommonOptions(QCommandLineParser &p) {
+    p.addOption(
+        {u"format"_s,
+         u"Output format: text, csv, tsv, md, json (default: text on a terminal, csv otherwise, or the -o file's extension)."_s,
+         u"FORMAT"_s});
+    p.addOption({{u"o"_s, u"output"_s},
+                 u"Write to FILE (atomically) instead of standard output."_s,
+                 u"FILE"_s});
+    p.addOption({u"jobs"_s, u"Reader threads (default: one per core)."_s, u"N"_s});
+    p.addOption({{u"q"_s, u"quiet"_s}, u"No progress or summary on standard error."_s});
+    p.addOption(
+        {u"no-cache"_s,
+         u"Read every run from its files, without the cache of parsed runs (kept in the user's cache folder)."_s});
+    p.addHelpOption();
+    p.addPositionalArgument(u"FOLDER"_s, u"Folders to search for runs."_s, u"FOLDER..."_s);
+}
+
+std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, Common &c) {
+    if (!p.parse(args)) {
+        err(p.errorText());
+        return kUsage;
+    }
+    if (p.isSet(u"help"_s)) {
+        std::fputs(qPrintable(p.helpText()), stdout);
+        return kOk;
+    }
+    c.folders = p.positionalArguments();
+    if (c.folders.isEmpty()) {
+        err(u"name at least one folder to read runs from"_s);
+        return kUsage;
+    }
+    c.output = p.value(u"output"_s);
+    c.quiet = p.isSet(u"quiet"_s);
+    c.noCache = p.isSet(u"no-cache"_s);
+    if (p.isSet(u"jobs"_s)) {
+        bool ok = false;
+        c.jobs = p.value(u"jobs"_s).toInt(&ok);
+        if (!ok || c.jobs < 1) {
+            err(u"--jobs takes a whole number of at least 1"_s);
+            return kUsage;
+        }
+    }
+    QString formatName = p.value(u"format"_s);
+    if (formatName.isEmpty() && !c.output.isEmpty()) formatName = QFileInfo(c.output).suffix();
+    if (formatName.isEmpty())
+        c.format =
+            (c.output.isEmpty() && isatty(fileno(stdout))) ? TableFormat::Text : TableFormat::Csv;
+    else if (const auto f = tableFormatFromName(formatName))
+        c.format = *f;
+    else if (p.isSet(u"format"_s)) {
+        err(u"unknown format '%1' (use text, csv, tsv, md or json)"_s.arg(formatName));
+        return kUsage;
+    } else {
+        c.format = TableFormat::Csv;
+    }
+    for (const QString &f : c.folders) {
+        if (!QFileInfo(f).isDir()) {
+            err(u"'%1' is not a folder that can be read"_s.arg(f));
+            return kUsage;
+        }
+    }
+    return std::nullopt;
+}
+
+LoadResult load(const Common &c) {
+    const ReaderRegistry registry = ReaderRegistry::withBuiltins();
+    LoadOptions options;
+    options.jobs = c.jobs;
+    if (!c.noCache)
+        options.cacheDir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    const bool showProgress = !c.quiet && isatty(fileno(stderr));
+    QElapsedTimer clock;
+    clock.start();
+    if (showProgress) {
+        options.progress = [&clock](int done, int total) {
+            if (done == total || done % 500 == 0)
+                std::fprintf(stderr, "\rread %d/%d runs (%.0f runs/s)%s", done, total,
+                             done / std::max(0.001, clock.elapsed() / 1000.0),
+                             done == total ? "\n" : "");
+        };
+    }
+    LoadResult result = loadRuns(c.folders, registry, options);
+    if (!c.quiet) {
+        int problems = 0;
+        for (int r = 0; r < result.table.rowCount(); ++r)
+            problems += result.table.run(r).problemCount() > 0 ? 1 : 0;
+        QString line = result.stats.summary();
+        if (result.mergedFolders > 0)
+            line += u"; %1 folder(s) merged into the run they copy"_s.arg(result.mergedFolders);
+        if (result.cacheHits > 0)
+            line += u"; %1 of %2 run(s) from the cache"_s.arg(result.cacheHits)
+                        .arg(result.cacheHits + result.cacheMisses);
+        if (problems > 0) line += u"; %1 run(s) with issues (see runlens check)"_s.arg(problems);
+        err(line);
+        if (!result.cacheProblem.isEmpty()) err(result.cacheProblem);
+    }
+    return result;
+}
+
+namespace {
+
+/// Runs `write` on standard output or, atomically, on the file `output`.
+int writeTo(const QString &output, const std::function<bool(QIODevice &)> &write) {
+    if (output.isEmpty() || output == u"-") {
+        QFile out;
+        if (!out.open(stdout, QIODevice::WriteOnly) || !write(out)) {
+            err(u"cannot write to standard output"_s);
+            return kUsage;
+        }
+        return kOk;
+    }
+    QSaveFile file(output);
+    if (!file.open(QIODevice::WriteOnly) || !write(file) || !file.commit()) {
+        err(u"cannot write '%1': %2"_s.arg(output, file.errorString()));
+        return kUsage;
+    }
+    return kOk;
+}
+
+} // namespace
+
+int writeOutput(const TableSource &table, TableFormat format, const QString &output,
+                const WriteOptions &options) {
+    return writeTo(output,
+                   [&](QIODevice &device) { return writeTable(table, format, device, options); });
+}
+
+int writeText(const QString &text, const QString &output) {
+    const QByteArray bytes = text.toUtf8();
+    return writeTo(output, [&](QIODevice &device) { return device.write(bytes) == bytes.size(); });
+}
+
+QStringList splitList(const QString &s) {
+    QStringList out;
+    for (const QString &part : s.split(u',', Qt::SkipEmptyParts))
+        out << part.trimmed();
+    return out;
+}
+
+} // namespace runlens::cli
