@@ -14,8 +14,8 @@ struct GroupTreeModel::Node {
     Node *parent = nullptr;
     int row = 0;   ///< position among the parent's children
     int depth = -1; ///< -1 for the root, 0 for top-level groups
-    int keyColumn = -1;
-    Value value;
+    std::vector<int> keyColumns; ///< one key nested, every key when flat
+    std::vector<Value> values;   ///< the group's value of each
     std::vector<int> rows; ///< member runs (table rows)
     std::vector<std::unique_ptr<Node>> children;
     /// Summaries by table column; run fields under -1 - field.
@@ -55,6 +55,12 @@ void GroupTreeModel::setSource(const RunTable *table, std::vector<int> rows,
     m_sourceColumns = std::move(columns);
     m_keys = std::move(keyColumns);
     if (!m_table) m_keys.clear();
+    rebuild();
+}
+
+void GroupTreeModel::setNested(bool nested) {
+    if (nested == m_nested) return;
+    m_nested = nested;
     rebuild();
 }
 
@@ -143,14 +149,28 @@ void GroupTreeModel::buildTree() {
     if (!m_table || m_keys.empty()) return;
     m_root->rows = m_rows;
     const std::vector<GroupNode> groups = groupRuns(*m_table, m_rows, m_keys);
+    if (!m_nested) { // one level: every combination of values is a group
+        for (FlatGroup &g : flattenGroups(groups)) {
+            auto node = std::make_unique<Node>();
+            node->parent = m_root.get();
+            node->row = int(m_root->children.size());
+            node->depth = 0;
+            node->keyColumns = m_keys;
+            node->values = std::move(g.values);
+            node->rows = std::move(g.rows);
+            ++m_groupCount;
+            m_root->children.push_back(std::move(node));
+        }
+        return;
+    }
     const auto adopt = [this](auto &self, Node *parent, const std::vector<GroupNode> &from) -> void {
         for (const GroupNode &g : from) {
             auto node = std::make_unique<Node>();
             node->parent = parent;
             node->row = int(parent->children.size());
             node->depth = parent->depth + 1;
-            node->keyColumn = g.keyColumn;
-            node->value = g.value;
+            node->keyColumns = {g.keyColumn};
+            node->values = {g.value};
             node->rows = g.rows;
             if (g.children.empty()) ++m_groupCount;
             self(self, node.get(), g.children);
@@ -188,7 +208,7 @@ std::vector<Value> GroupTreeModel::groupPath(const QModelIndex &index) const {
     std::vector<Value> path;
     for (const Node *n = index.isValid() ? nodeOf(index) : nullptr; n && n->depth >= 0;
          n = n->parent)
-        path.insert(path.begin(), n->value);
+        path.insert(path.begin(), n->values.begin(), n->values.end());
     return path;
 }
 
@@ -235,7 +255,7 @@ double GroupTreeModel::sortNumber(const Node &node, int column) const {
 
 Value GroupTreeModel::sortValue(const Node &node, int column) const {
     const Column &c = m_columns[std::size_t(column)];
-    if (c.kind == Kind::Label) return node.value;
+    if (c.kind == Kind::Label) return node.values.front();
     const int key = c.kind == Kind::Field ? -1 - int(*c.source.field) : c.source.column;
     const ColumnSummary &s = summaryOf(node, key);
     return s.allSame ? s.common : Value();
@@ -275,7 +295,16 @@ bool GroupTreeModel::isBest(const Node &node, int column) const {
 }
 
 QString GroupTreeModel::labelOf(const Node &node) const {
-    return m_table->column(node.keyColumn).display + u" = "_s + groupValueText(node.value);
+    const auto part = [&](std::size_t i) {
+        return m_table->column(node.keyColumns[i]).display + u" = "_s +
+               groupValueText(node.values[i]);
+    };
+    if (node.keyColumns.size() == 1) return part(0);
+    // Flat groups of many keys: the keys a group has; those it lacks tell it apart no less.
+    QStringList parts;
+    for (std::size_t i = 0; i < node.keyColumns.size(); ++i)
+        if (!node.values[i].isMissing()) parts << part(i);
+    return parts.isEmpty() ? tr("(every key missing)") : parts.join(u", "_s);
 }
 
 QModelIndex GroupTreeModel::index(int row, int column, const QModelIndex &parent) const {
@@ -322,7 +351,7 @@ QVariant GroupTreeModel::data(const QModelIndex &index, int role) const {
     // A run row: the run table's cell, the run's name in the label column.
     const int row = tableRow(index);
     if (role == GroupRowRole) return false;
-    if (role == DepthRole) return int(m_keys.size());
+    if (role == DepthRole) return m_nested ? int(m_keys.size()) : 1;
     if (c.kind == Kind::Runs) return {};
     if (c.kind == Kind::Label)
         return RunTableModel::runCellData(*m_table, row, ViewColumn{RunField::Name, -1, {}}, role);
@@ -334,9 +363,15 @@ QVariant GroupTreeModel::groupData(const Node &node, int column, int role) const
     switch (c.kind) {
     case Kind::Label:
         if (role == Qt::DisplayRole) return labelOf(node);
-        if (role == Qt::ToolTipRole)
-            return tr("%1\n%n run(s)", nullptr, int(node.rows.size())).arg(labelOf(node));
-        if (role == RunTableModel::FamilyRole) return int(m_table->column(node.keyColumn).family);
+        if (role == Qt::ToolTipRole) {
+            QStringList lines;
+            for (std::size_t i = 0; i < node.keyColumns.size(); ++i)
+                lines << m_table->column(node.keyColumns[i]).display + u" = "_s +
+                             groupValueText(node.values[i]);
+            return tr("%1\n%n run(s)", nullptr, int(node.rows.size())).arg(lines.join(u'\n'));
+        }
+        if (role == RunTableModel::FamilyRole)
+            return int(m_table->column(node.keyColumns.front()).family);
         return {};
     case Kind::Runs:
         if (role == Qt::DisplayRole || role == AggregateRole) return int(node.rows.size());
@@ -503,6 +538,13 @@ void GroupTreeModel::sort(int column, Qt::SortOrder order) {
                                      return compareNumbers(sortNumber(*a, column),
                                                            sortNumber(*b, column),
                                                            descending) < 0;
+                                 if (c.kind == Kind::Label) {
+                                     for (std::size_t i = 0; i < a->values.size(); ++i)
+                                         if (const int d = compareForSort(
+                                                 a->values[i], b->values[i], descending))
+                                             return d < 0;
+                                     return false;
+                                 }
                                  return compareForSort(sortValue(*a, column),
                                                        sortValue(*b, column), descending) < 0;
                              });

@@ -43,6 +43,10 @@ public:
     void setSource(const RunTable *table, std::vector<int> rows, std::vector<ViewColumn> columns,
                    std::vector<int> keyColumns);
     const std::vector<int> &groupKeys() const { return m_keys; }
+    /// Nested (default): one level per key. Flat: one level, a group per combination of values
+    /// (what "collapse over seeds" over many keys wants); labels name the keys a group has.
+    void setNested(bool nested);
+    bool nested() const { return m_nested; }
     /// Which aggregates metric columns show, joined into one cell or one column each.
     void setAggregates(const std::vector<Aggregate> &aggregates, bool joined);
     const std::vector<Aggregate> &aggregates() const { return m_aggregates; }
@@ -109,6 +113,7 @@ private:
     std::vector<int> m_keys;
     std::vector<Aggregate> m_aggregates{Aggregate::Mean, Aggregate::Std, Aggregate::Count};
     bool m_joined = true;
+    bool m_nested = true;
     QHash<QString, int> m_directions;
     std::vector<Column> m_columns;
     std::unique_ptr<Node> m_root;

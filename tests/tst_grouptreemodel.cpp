@@ -186,6 +186,21 @@ optimizer.name = (missing) | 1 | 0.5 (n=1)
         QCOMPARE(s3.data().toString(), u"s3"_s);
         QCOMPARE(s3.row(), 1); // s1 0.70, s3 0.74, s2 NaN
         QCOMPARE(model.index(2, 0, sgd).data().toString(), u"s2"_s);
+        // Flat: one level, a group per combination, labelled with the keys a group has.
+        const int lr = table.findColumn(Family::Config, key(u"optimizer.lr"_s));
+        model.sort(-1);
+        model.setNested(false);
+        model.setSource(&table, allRows(table), viewColumns(table), {opt, lr});
+        QCOMPARE(model.groupCount(), 4);
+        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(model.index(0, 0).data().toString(),
+                 u"optimizer.name = adam, optimizer.lr = 1e-04"_s);
+        QCOMPARE(model.index(3, 0).data().toString(), u"optimizer.lr = 0.001"_s); // no optimizer
+        QCOMPARE(model.rowCount(model.index(2, 0)), 3); // sgd's runs right below
+        QVERIFY(!model.index(0, 0, model.index(2, 0)).data(GroupTreeModel::GroupRowRole).toBool());
+        model.setNested(true);
+        model.setSource(&table, allRows(table), viewColumns(table), {opt});
+        model.sort(mean, Qt::AscendingOrder);
         // Regrouping keeps the sort.
         model.setSource(&table, allRows(table), viewColumns(table), {opt});
         QCOMPARE(model.index(0, 0).data().toString(), u"optimizer.name = (missing)"_s);

@@ -21,6 +21,10 @@
 #include <QDirIterator>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QTimer>
+#include <QDialog>
+#include <QApplication>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
@@ -400,6 +404,29 @@ private slots:
         open({QFINDTESTDATA("data/wandb_old")});
         QVERIFY(window->groupBar()->keys().isEmpty());
         QVERIFY(window->runView()->isVisible());
+    }
+
+    void collapseOverSeedsGroupsByEveryOtherVaryingKey() {
+        open({QFINDTESTDATA("data/generic")});
+        QStringList offered;
+        QTimer::singleShot(0, this, [&] {
+            auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            auto *list = dialog->findChild<QListWidget *>();
+            for (int i = 0; i < list->count(); ++i)
+                offered << list->item(i)->text() +
+                               (list->item(i)->checkState() == Qt::Checked ? u" [x]"_s : QString());
+            dialog->accept();
+        });
+        emit window->groupBar()->collapseSeedsRequested();
+        QVERIFY(offered.contains(u"seed [x]"_s)); // preselected as a repetition key
+        QVERIFY(offered.contains(u"optimizer.lr"_s));
+        const QStringList keys = window->groupBar()->keys();
+        QVERIFY(!keys.contains(u"config:seed"_s));
+        QVERIFY(keys.contains(u"config:optimizer.lr"_s));
+        QCOMPARE(keys.size(), offered.size() - 1);
+        QVERIFY(!window->groupBar()->nested()); // many keys: one group per combination
+        QCOMPARE(window->groupModel()->groupCount(), 5); // every run differs in more than seed
     }
 
     void pivotShowsMetricByTwoKeys() {

@@ -84,6 +84,16 @@ GroupBar::GroupBar(QWidget *parent)
                         "repetition keys"));
     moreMenu->addAction(tr("Pivot…"), this, &GroupBar::pivotRequested)
         ->setToolTip(tr("A metric by the values of two keys, as rows and columns"));
+    moreMenu->addSeparator();
+    m_nested = moreMenu->addAction(tr("Nest Groups by Key"));
+    m_nested->setCheckable(true);
+    m_nested->setChecked(true);
+    m_nested->setToolTip(tr("One level of groups per key; off: one group per combination of "
+                            "values"));
+    connect(m_nested, &QAction::toggled, this, [this] {
+        rebuildChips();
+        emit nestedChanged();
+    });
     more->setMenu(moreMenu);
     more->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     layout->addWidget(more);
@@ -125,6 +135,14 @@ void GroupBar::removeKey(const QString &identity) {
     setKeys(keys);
 }
 
+bool GroupBar::nested() const {
+    return m_nested->isChecked();
+}
+
+void GroupBar::setNested(bool nested) {
+    m_nested->setChecked(nested); // emits nestedChanged when it changes
+}
+
 std::vector<Aggregate> GroupBar::aggregates() const {
     std::vector<Aggregate> out;
     for (QAction *a : m_statsMenu->actions())
@@ -157,14 +175,11 @@ void GroupBar::rebuildChips() {
         delete item->widget();
         delete item;
     }
-    for (qsizetype i = 0; i < m_keys.size(); ++i) {
+    // Many keys (a collapse over seeds): the first few as chips, the rest behind "+N more".
+    constexpr qsizetype kMaxChips = 4;
+    const qsizetype chips = m_keys.size() > kMaxChips + 1 ? kMaxChips : m_keys.size();
+    const auto keyMenu = [this](QMenu *menu, qsizetype i) {
         const QString identity = m_keys[i];
-        auto *chip = new QToolButton(this);
-        chip->setText(nameOf(identity));
-        chip->setToolTip(tr("Grouped by %1 (level %2); click for options").arg(identity).arg(i + 1));
-        chip->setPopupMode(QToolButton::InstantPopup);
-        chip->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed); // names are never cut
-        auto *menu = new QMenu(chip);
         QAction *left = menu->addAction(tr("Move Left (Outer)"), this, [this, i] {
             QStringList keys = m_keys;
             keys.move(i, i - 1);
@@ -177,11 +192,35 @@ void GroupBar::rebuildChips() {
             setKeys(keys);
         });
         right->setEnabled(i + 1 < m_keys.size());
-        menu->addSeparator();
         menu->addAction(tr("Remove"), this, [this, identity] { removeKey(identity); });
+    };
+    const QString separator = nested() ? u"\u203a"_s : u"+"_s;
+    for (qsizetype i = 0; i < chips; ++i) {
+        auto *chip = new QToolButton(this);
+        chip->setText(nameOf(m_keys[i]));
+        chip->setToolTip(tr("Grouped by %1 (key %2); click for options").arg(m_keys[i]).arg(i + 1));
+        chip->setPopupMode(QToolButton::InstantPopup);
+        chip->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed); // names are never cut
+        auto *menu = new QMenu(chip);
+        keyMenu(menu, i);
         chip->setMenu(menu);
         m_chips->addWidget(chip);
-        if (i + 1 < m_keys.size()) m_chips->addWidget(new QLabel(u"\u203a"_s, this));
+        if (i + 1 < m_keys.size()) m_chips->addWidget(new QLabel(separator, this));
+    }
+    if (chips < m_keys.size()) {
+        auto *rest = new QToolButton(this);
+        rest->setText(tr("%n more", nullptr, int(m_keys.size() - chips)));
+        rest->setPopupMode(QToolButton::InstantPopup);
+        rest->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+        QStringList names;
+        auto *menu = new QMenu(rest);
+        for (qsizetype i = chips; i < m_keys.size(); ++i) {
+            names << nameOf(m_keys[i]);
+            keyMenu(menu->addMenu(nameOf(m_keys[i])), i);
+        }
+        rest->setToolTip(names.join(u'\n'));
+        rest->setMenu(menu);
+        m_chips->addWidget(rest);
     }
     m_clear->setVisible(!m_keys.isEmpty());
 }

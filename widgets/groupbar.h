@@ -36,12 +36,17 @@ public:
     void addKey(const QString &identity);
     void removeKey(const QString &identity);
 
+    /// One level per key (nested) or one level of value combinations (flat).
+    bool nested() const;
+    void setNested(bool nested);
+
     std::vector<Aggregate> aggregates() const;
     bool joined() const;
     void setAggregates(const std::vector<Aggregate> &aggregates, bool joined);
 
 signals:
     void keysChanged();
+    void nestedChanged();
     void aggregatesChanged();
     void collapseSeedsRequested();
     void pivotRequested();
@@ -61,6 +66,7 @@ private:
     QToolButton *m_stats;
     QMenu *m_statsMenu;
     QToolButton *m_clear;
+    QAction *m_nested;
 };
 
 } // namespace runlens

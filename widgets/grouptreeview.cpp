@@ -91,7 +91,8 @@ void GroupTreeView::fitColumns() {
         for (int r = 0; r < rows; ++r)
             width = std::max(width, fm.horizontalAdvance(m_model->index(r, c).data().toString()) +
                                         (c == 0 ? indentation() * 2 + 24 : 24)); // bold rows
-        setColumnWidth(c, std::min(width, c == 0 ? 360 : 260));
+        // Flat groups of many keys have long labels: the first column may take more room.
+        setColumnWidth(c, std::min(width, c == 0 ? (m_model->nested() ? 360 : 560) : 260));
     }
 }
 

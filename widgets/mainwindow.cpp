@@ -190,6 +190,10 @@ MainWindow::MainWindow(QWidget *parent)
         m_groupView->fitColumns();
         saveGrouping();
     });
+    connect(m_groupBar, &GroupBar::nestedChanged, this, [this] {
+        refreshGroups();
+        saveGrouping();
+    });
     connect(m_groupBar, &GroupBar::collapseSeedsRequested, this, &MainWindow::collapseSeeds);
     connect(m_groupBar, &GroupBar::pivotRequested, this, &MainWindow::showPivot);
     connect(m_groupView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -536,6 +540,7 @@ void MainWindow::restoreColumnChoice() {
     m_model->setPinnedColumns(
         settings.value(columnChoiceKey(m_folders) + u"/pinned"_s, QStringList{u"run:name"_s})
             .toStringList());
+    m_groupBar->setNested(settings.value(columnChoiceKey(m_folders) + u"/groupNested"_s, true).toBool());
     m_groupBar->setKeys(settings.value(columnChoiceKey(m_folders) + u"/groupBy"_s).toStringList());
     const QVariant saved = settings.value(columnChoiceKey(m_folders) + u"/hidden"_s);
     if (!saved.isValid()) return;
@@ -610,10 +615,14 @@ void MainWindow::refreshGroups() {
             if (const int c = byIdentity.value(id, -1); c >= 0) keys.push_back(c);
     }
     // Open groups stay open when the same keys group again (a reload, a filter).
-    const bool sameKeys = m_groupModel->groupKeys() == keys;
+    const bool sameKeys =
+        m_groupModel->groupKeys() == keys && m_groupModel->nested() == m_groupBar->nested();
     const QStringList expanded = sameKeys ? m_groupView->expandedGroups() : QStringList();
     const bool fit = !sameKeys || m_groupModel->columnCount() == 0;
+    // Options first, on an empty model: the old groups may point into a table just replaced.
+    m_groupModel->setSource(nullptr, {}, {}, {});
     m_groupModel->setAggregates(m_groupBar->aggregates(), m_groupBar->joined());
+    m_groupModel->setNested(m_groupBar->nested());
     m_groupModel->setSource(keys.empty() ? nullptr : &table, m_model->shownRows(),
                             m_model->viewColumns(), keys);
     if (keys.empty()) {
@@ -648,8 +657,10 @@ void MainWindow::saveGrouping() {
         aggregates << aggregateName(a);
     settings.setValue(u"grouping/aggregates"_s, aggregates);
     settings.setValue(u"grouping/joined"_s, m_groupBar->joined());
-    if (!m_restoringColumns && !m_folders.isEmpty())
+    if (!m_restoringColumns && !m_folders.isEmpty()) {
         settings.setValue(columnChoiceKey(m_folders) + u"/groupBy"_s, m_groupBar->keys());
+        settings.setValue(columnChoiceKey(m_folders) + u"/groupNested"_s, m_groupBar->nested());
+    }
 }
 
 void MainWindow::showGroupHeaderMenu(int column, const QPoint &globalPos) {
@@ -729,8 +740,19 @@ void MainWindow::collapseSeeds() {
     for (int i = 0; i < list->count(); ++i)
         if (list->item(i)->checkState() == Qt::Checked)
             repetition.push_back(list->item(i)->data(Qt::UserRole).toInt());
+    // Keys that take many values and that most runs have first: they tell the groups apart
+    // best, and lead the groups' labels.
+    std::vector<int> columns = collapseKeyColumns(table, rows, repetition);
+    std::vector<std::pair<int, int>> rank(std::size_t(table.columnCount()));
+    for (int c : columns) {
+        const ColumnSummary s = summarizeColumn(table, c, rows);
+        rank[std::size_t(c)] = {s.distinct, s.runs - s.missing};
+    }
+    std::stable_sort(columns.begin(), columns.end(), [&](int a, int b) {
+        return rank[std::size_t(a)] > rank[std::size_t(b)];
+    });
     QStringList keys;
-    for (int c : collapseKeyColumns(table, rows, repetition))
+    for (int c : columns)
         keys << familyName(Family::Config) + u':' + table.column(c).display;
     if (keys.isEmpty()) {
         QMessageBox::information(this, tr("Collapse over Seeds"),
@@ -738,6 +760,8 @@ void MainWindow::collapseSeeds() {
                                     "repetition of the same setting."));
         return;
     }
+    // Many keys nest too deep to read: one group per combination of their values.
+    m_groupBar->setNested(keys.size() <= 2);
     m_groupBar->setKeys(keys);
 }
 

@@ -79,6 +79,8 @@ PivotDialog::PivotDialog(const RunTableModel *runs, QWidget *parent)
     m_table->setModel(m_model);
     m_table->setItemDelegate(new CellDelegate(m_table));
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_model->setStatisticsFrom(1);
@@ -121,8 +123,10 @@ void PivotDialog::fillKeys() {
             for (int c = 0; c < table.columnCount(); ++c) {
                 const ColumnInfo &info = table.column(c);
                 if (info.family != family) continue;
-                box->addItem(family == Family::Config ? info.display
-                                                      : familyName(family) + u':' + info.display,
+                // The list's main family bare, the others with their family in front.
+                box->addItem(family == *families.begin()
+                                 ? info.display
+                                 : familyName(family) + u':' + info.display,
                              identityOf(info));
             }
         box->setCurrentIndex(std::max(0, box->findData(current)));
