@@ -5,9 +5,8 @@
 #include <QHash>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 namespace runlens {
 
@@ -49,21 +48,46 @@ CellChange changeAgainst(const Value &baseline, const Value &v) {
     return baseline == v ? CellChange::Same : CellChange::Changed;
 }
 
-/// `x` to `digits` significant digits (1 to 17).
+double powerOfTen(int k) {
+    static const auto exact = [] {
+        std::array<double, 23> t{};
+        double p = 1;
+        for (double &x : t) {
+            x = p;
+            p *= 10;
+        }
+        return t;
+    }();
+    return k >= 0 && k < int(exact.size()) ? exact[std::size_t(k)] : std::pow(10.0, k);
+}
+
+/// `x` rounded to `places` decimal places (negative: to tens, hundreds, ...). Arithmetic, not
+/// printing and parsing, which cost 50 ms of a 54 ms diff of 50 runs x 5,000 keys.
+double roundToPlaces(double x, int places) {
+    if (places >= 0) {
+        const double p = powerOfTen(places);
+        return std::isfinite(x * p) ? std::round(x * p) / p : x;
+    }
+    const double p = powerOfTen(-places);
+    return std::round(x / p) * p;
+}
+
+int decimalExponent(double x) {
+    return int(std::floor(std::log10(std::abs(x))));
+}
+
+/// `x` to `digits` significant digits.
 double roundSignificant(double x, int digits) {
     if (!std::isfinite(x) || x == 0) return x;
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.*e", std::clamp(digits, 1, 17) - 1, x);
-    return std::strtod(buf, nullptr);
+    return roundToPlaces(x, digits - 1 - decimalExponent(x));
 }
 
 /// `a - b` to the 15 significant digits a double holds of the larger of them, which drops
 /// the noise of the subtraction: 0.9088 - 0.9206 is -0.0118, not -0.011799999999999922.
 double difference(double a, double b) {
-    const double d = a - b, m = std::max(std::abs(a), std::abs(b));
+    const double d = a - b;
     if (!std::isfinite(d) || d == 0) return d;
-    const int magnitude = int(std::floor(std::log10(std::abs(d))));
-    return roundSignificant(d, 15 + magnitude - int(std::floor(std::log10(m))));
+    return roundToPlaces(d, 14 - decimalExponent(std::max(std::abs(a), std::abs(b))));
 }
 
 } // namespace

@@ -32,12 +32,19 @@ const QRegularExpression &hydraFloat() {
     return re;
 }
 
+/// Whether `s` is one of `words`, ignoring case.
+bool isWord(const QString &s, std::initializer_list<QStringView> words) {
+    return std::any_of(words.begin(), words.end(),
+                       [&](QStringView w) { return s.compare(w, Qt::CaseInsensitive) == 0; });
+}
+
 /// Text Hydra would not read as a string when bare.
 bool hydraTyped(const QString &s) {
-    return hydraInt().match(s).hasMatch() || hydraFloat().match(s).hasMatch() ||
-           s.compare(u"true"_s, Qt::CaseInsensitive) == 0 ||
-           s.compare(u"false"_s, Qt::CaseInsensitive) == 0 ||
-           s.compare(u"null"_s, Qt::CaseInsensitive) == 0;
+    // Numbers start with a digit, a sign or a point; the regular expressions are slow.
+    const QChar c = s.front();
+    if (c.isDigit() || c == u'+' || c == u'-' || c == u'.')
+        return hydraInt().match(s).hasMatch() || hydraFloat().match(s).hasMatch();
+    return isWord(s, {u"true", u"false", u"null", u"inf", u"nan"});
 }
 
 /// Characters Hydra's lexer takes in a bare value (ID characters and UNQUOTED_CHAR), minus
@@ -86,7 +93,7 @@ std::optional<QString> hydraDictKey(const QString &s) {
     return out;
 }
 
-/// A real in a spelling that has a `.` or an exponent, as YAML and Hydra need for a float.
+/// A real in a spelling with a `.` in the mantissa, as YAML 1.1 needs for a float.
 QString realWithPoint(double d) {
     QString s = Value::formatReal(d);
     const qsizetype e = s.indexOf(u'e');
@@ -150,7 +157,8 @@ std::optional<QString> hydraValue(const Value &v) {
     case Value::Type::Bool:
         return v.toBool() ? u"true"_s : u"false"_s;
     case Value::Type::Int: {
-        const QString text = v.displayText();
+        const QString &text = v.rawText(); // empty: the plain decimal spelling
+        if (text.isEmpty()) return QString::number(v.toInt());
         if (hydraInt().match(text).hasMatch()) return text;
         if (v.isBigInteger()) return std::nullopt;
         return QString::number(v.toInt());
@@ -159,8 +167,12 @@ std::optional<QString> hydraValue(const Value &v) {
         const double d = v.toDouble();
         if (std::isnan(d)) return u"nan"_s;
         if (std::isinf(d)) return d > 0 ? u"inf"_s : u"-inf"_s;
-        const QString text = v.displayText();
-        return hydraFloat().match(text).hasMatch() ? text : realWithPoint(d);
+        // The canonical spelling is a Hydra FLOAT once it has a point or an exponent.
+        const QString &text = v.rawText();
+        if (!text.isEmpty() && hydraFloat().match(text).hasMatch()) return text;
+        const QString canonical = Value::formatReal(d);
+        return canonical.contains(u'.') || canonical.contains(u'e') ? canonical
+                                                                    : canonical + u".0"_s;
     }
     case Value::Type::String:
         return hydraString(v.rawText());
@@ -172,8 +184,18 @@ std::optional<QString> hydraValue(const Value &v) {
 }
 
 bool isHydraKeySegment(const QString &segment) {
-    static const QRegularExpression re(u"^(?:[A-Za-z_][A-Za-z0-9_-]*|0|[1-9][0-9]*)$"_s);
-    return re.match(segment).hasMatch();
+    if (segment.isEmpty()) return false;
+    const auto digit = [](QChar c) { return c.unicode() >= '0' && c.unicode() <= '9'; };
+    const auto letter = [](QChar c) {
+        const char16_t u = c.unicode();
+        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_';
+    };
+    if (digit(segment.front()))
+        return segment == u"0" ||
+               (segment.front() != u'0' && std::all_of(segment.begin(), segment.end(), digit));
+    return letter(segment.front()) && std::all_of(segment.begin(), segment.end(), [&](QChar c) {
+               return letter(c) || digit(c) || c == u'-';
+           });
 }
 
 std::optional<QString> hydraOverride(const Key &key, const Value &value, bool added) {
@@ -213,10 +235,18 @@ QString shellWord(const QString &word) {
 }
 
 QString yamlString(const QString &s) {
-    static const QRegularExpression plain(u"^[A-Za-z_/][A-Za-z0-9_./-]*$"_s);
-    static const QRegularExpression keyword(u"^(?:y|n|yes|no|on|off|true|false|null)$"_s,
-                                            QRegularExpression::CaseInsensitiveOption);
-    if (plain.match(s).hasMatch() && !keyword.match(s).hasMatch()) return s;
+    // Bare: a letter, `_` or `/` first (no number, no indicator), then letters, digits and
+    // `_ . / -`; not a YAML 1.1 bool or null word.
+    const auto plainChar = [](QChar c) {
+        const char16_t u = c.unicode();
+        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_' || u == '/';
+    };
+    const auto laterChar = [&](QChar c) {
+        return plainChar(c) || (c.unicode() >= '0' && c.unicode() <= '9') || c == u'.' || c == u'-';
+    };
+    if (!s.isEmpty() && plainChar(s.front()) && std::all_of(s.begin() + 1, s.end(), laterChar) &&
+        !isWord(s, {u"y", u"n", u"yes", u"no", u"on", u"off", u"true", u"false", u"null"}))
+        return s;
     // A JSON string is a YAML double-quoted scalar, but YAML also bars C1 controls and DEL.
     QString out = jsonQuote(s);
     for (qsizetype i = out.size() - 1; i >= 0; --i) {
@@ -236,7 +266,8 @@ QString yamlValue(const Value &v) {
         return v.toBool() ? u"true"_s : u"false"_s;
     case Value::Type::Int: {
         static const QRegularExpression decimal(u"^-?(?:0|[1-9][0-9]*)$"_s);
-        const QString text = v.displayText();
+        const QString &text = v.rawText(); // empty: the plain decimal spelling
+        if (text.isEmpty()) return QString::number(v.toInt());
         if (decimal.match(text).hasMatch()) return text;
         return v.isBigInteger() ? yamlString(text) : QString::number(v.toInt());
     }
@@ -247,8 +278,8 @@ QString yamlValue(const Value &v) {
         const double d = v.toDouble();
         if (std::isnan(d)) return u".nan"_s;
         if (std::isinf(d)) return d > 0 ? u".inf"_s : u"-.inf"_s;
-        const QString text = v.displayText();
-        if (both.match(text).hasMatch()) return text;
+        const QString &text = v.rawText(); // empty: the canonical spelling, fixed below
+        if (!text.isEmpty() && both.match(text).hasMatch()) return text;
         QString s = realWithPoint(d);
         const qsizetype e = s.indexOf(u'e');
         if (e >= 0 && s[e + 1] != u'-' && s[e + 1] != u'+') s.insert(e + 1, u'+');

@@ -73,6 +73,11 @@ DiffTable::DiffTable(const RunDiff &diff, bool joined)
         m_columns.push_back(Column{Kind::Delta, i, label + u" \u0394"_s});
         m_columns.push_back(Column{Kind::Percent, i, label + u" \u0394%"_s});
     }
+    if (!joined) return;
+    m_joined.reserve(diff.rows().size() * diff.runs().size());
+    for (int r = 0; r < int(diff.rows().size()); ++r)
+        for (int i = 0; i < int(diff.runs().size()); ++i)
+            m_joined.push_back(diffCellText(diff, r, i));
 }
 
 Value DiffTable::cell(int row, int column) const {
@@ -86,7 +91,8 @@ Value DiffTable::cell(int row, int column) const {
     case Kind::Value:
         return m_diff.value(row, c.run);
     case Kind::Joined:
-        return Value::string(diffCellText(m_diff, row, c.run));
+        return Value::string(
+            m_joined[std::size_t(row) * m_diff.runs().size() + std::size_t(c.run)]);
     case Kind::Delta:
     case Kind::Percent:
         break;

@@ -40,6 +40,9 @@ private:
     const RunDiff &m_diff;
     QStringList m_keys;
     std::vector<Column> m_columns;
+    /// Joined: every run's cell text, row-major, made once (the text writer reads each cell
+    /// three times: widths, alignment, lines).
+    std::vector<QString> m_joined;
 };
 
 /// What one run's cell of a diff row says to people:
