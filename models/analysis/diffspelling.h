@@ -16,9 +16,10 @@ namespace runlens {
 
 /// A value in Hydra's (1.1 and later) override grammar: null, true/false, numbers as the file
 /// wrote them where Hydra reads that as the same number (else canonical, a real always with a
-/// `.` or exponent, NaN and infinities as nan, inf, -inf), strings bare where Hydra keeps them
-/// strings and double-quoted otherwise (spaces, `, : = [ ] { } ( ) ' " \ $ # ~`, non-ASCII,
-/// text that reads as a number, bool or null), lists as `[a,b]`, dicts as `{k:v}`.
+/// `.` or exponent, NaN and infinities as nan, inf, -inf), strings bare when made of ASCII
+/// letters, digits and `_ - / . + % * @` only and not readable as a number, bool or null,
+/// double-quoted otherwise (a `${...}` in them stays an interpolation, as in the config file
+/// it came from), lists as `[a,b]`, dicts as `{k:v}`.
 /// nullopt when the grammar cannot say it: a dict key with a quote or non-ASCII character.
 std::optional<QString> hydraValue(const Value &value);
 
