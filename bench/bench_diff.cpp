@@ -8,16 +8,16 @@
 #include "analysis/difftable.h"
 #include "export/tablewriter.h"
 #include "run/runtable.h"
+#include "synthetic.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
 #include <cstdio>
-#include <functional>
-#include <limits>
 #include <random>
 
 using namespace runlens;
+using runlens::bench::bestOfThreeMs;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -50,18 +50,6 @@ RunTable makeTable(int runs, int keys) {
     return table;
 }
 
-/// Best of three runs of `step`, in milliseconds.
-double best(const std::function<void()> &step) {
-    double ms = std::numeric_limits<double>::max();
-    for (int i = 0; i < 3; ++i) {
-        QElapsedTimer clock;
-        clock.start();
-        step();
-        ms = std::min(ms, clock.nsecsElapsed() / 1e6);
-    }
-    return ms;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -84,20 +72,22 @@ int main(int argc, char **argv) {
         rows.push_back(int(qint64(i) * tableRuns / diffRuns)); // spread over the table
 
     std::size_t shown = 0, all = 0, bytes = 0;
-    const double differing = best([&] { shown = RunDiff(table, rows, 0).rows().size(); });
+    const double differing = bestOfThreeMs([&] { shown = RunDiff(table, rows, 0).rows().size(); });
     DiffOptions everything;
     everything.onlyDifferences = false;
-    const double allKeys = best([&] { all = RunDiff(table, rows, 0, everything).rows().size(); });
+    const double allKeys =
+        bestOfThreeMs([&] { all = RunDiff(table, rows, 0, everything).rows().size(); });
     const RunDiff diff(table, rows, 0);
-    const double text = best(
+    const double text = bestOfThreeMs(
         [&] { bytes = std::size_t(renderTable(DiffTable(diff, true), TableFormat::Text).size()); });
-    const double csv = best(
+    const double csv = bestOfThreeMs(
         [&] { bytes = std::size_t(renderTable(DiffTable(diff, false), TableFormat::Csv).size()); });
-    const double overrides = best([&] {
+    const double overrides = bestOfThreeMs([&] {
         for (int i = 1; i < diffRuns; ++i)
             bytes += std::size_t(diff.overrides(i).size());
     });
-    const double yaml = best([&] { bytes += std::size_t(diff.differencesAsYaml().size()); });
+    const double yaml =
+        bestOfThreeMs([&] { bytes += std::size_t(diff.differencesAsYaml().size()); });
 
     std::printf("diff of %d runs: %zu of %zu keys differ (%d the same)\n", diffRuns, shown, all,
                 diff.countWithStatus(KeyStatus::Same));

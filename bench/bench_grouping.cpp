@@ -6,17 +6,18 @@
 #include "analysis/grouptable.h"
 #include "export/tablewriter.h"
 #include "run/runtable.h"
+#include "synthetic.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
 #include <cstdio>
-#include <functional>
 #include <limits>
 #include <numeric>
 #include <random>
 
 using namespace runlens;
+using runlens::bench::bestOfThreeMs;
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -48,18 +49,6 @@ RunTable makeTable(int runs, int values1, int values2) {
     return table;
 }
 
-/// Best of three runs of `step`, in milliseconds.
-double best(const std::function<void()> &step) {
-    double ms = std::numeric_limits<double>::max();
-    for (int i = 0; i < 3; ++i) {
-        QElapsedTimer clock;
-        clock.start();
-        step();
-        ms = std::min(ms, clock.nsecsElapsed() / 1e6);
-    }
-    return ms;
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -83,14 +72,14 @@ int main(int argc, char **argv) {
     spec.aggregates = allAggregates();
 
     std::size_t groups = 0;
-    const double groupMs =
-        best([&] { groups = flattenGroups(groupRuns(table, rows, spec.keyColumns)).size(); });
-    const double tableMs = best([&] { GroupTable t(table, rows, spec); });
+    const double groupMs = bestOfThreeMs(
+        [&] { groups = flattenGroups(groupRuns(table, rows, spec.keyColumns)).size(); });
+    const double tableMs = bestOfThreeMs([&] { GroupTable t(table, rows, spec); });
     GroupTable grouped(table, rows, spec);
-    const double sortMs = best([&] {
+    const double sortMs = bestOfThreeMs([&] {
         grouped.sort({SortKey{u"metric0 mean"_s, true}, SortKey{u"runs"_s, false}});
     });
-    const double csvMs = best([&] { renderTable(grouped, TableFormat::Csv); });
+    const double csvMs = bestOfThreeMs([&] { renderTable(grouped, TableFormat::Csv); });
 
     std::printf("runs=%d key values=%d x %d groups=%zu metrics=%d aggregates=all\n", runs, values1,
                 values2, groups, kMetrics);

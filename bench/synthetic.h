@@ -1,13 +1,31 @@
 #pragma once
-// Synthetic runs for the benchmarks: each has a common core of keys (the first half of its
-// values) and a spread over the rest, with strings, integers and reals, like a sweep.
+// Shared by the benchmarks: their timing, and synthetic runs, each with a common core of keys
+// (the first half of its values) and a spread over the rest, with strings, integers and reals,
+// like a sweep.
 
 #include "run/run.h"
 
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <functional>
+#include <limits>
 #include <random>
 #include <vector>
 
 namespace runlens::bench {
+
+/// Best of three runs of `step`, in milliseconds.
+inline double bestOfThreeMs(const std::function<void()> &step) {
+    double ms = std::numeric_limits<double>::max();
+    for (int i = 0; i < 3; ++i) {
+        QElapsedTimer clock;
+        clock.start();
+        step();
+        ms = std::min(ms, clock.nsecsElapsed() / 1e6);
+    }
+    return ms;
+}
 
 /// The benchmarks' shared arguments: [RUNS=100000] [VALUES_PER_RUN=200] [DISTINCT_KEYS=1000].
 struct Size {
