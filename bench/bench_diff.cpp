@@ -6,6 +6,7 @@
 //   bench_diff [DIFF_RUNS=50] [KEYS=5000] [TABLE_RUNS=1000]
 #include "analysis/diff.h"
 #include "analysis/difftable.h"
+#include "diffmodel.h"
 #include "export/tablewriter.h"
 #include "run/runtable.h"
 #include "synthetic.h"
@@ -97,5 +98,27 @@ int main(int argc, char **argv) {
     std::printf("%-34s %8.1f ms\n", "render CSV (values, deltas)", csv);
     std::printf("%-34s %8.1f ms\n", "Hydra overrides of every run", overrides);
     std::printf("%-34s %8.1f ms\n", "YAML of every run", yaml);
+
+    // The diff window's model: build, toggle "show all keys", filter keys, paint a screenful.
+    DiffModel model;
+    const double build = bestOfThreeMs([&] { model.setRuns(&table, rows, 0); });
+    const double toggle = bestOfThreeMs([&] {
+        model.setShowAll(true);
+        model.setShowAll(false);
+    });
+    const double filter = bestOfThreeMs([&] {
+        model.setFilterText(u"key1"_s);
+        model.setFilterText({});
+    });
+    const double paint = bestOfThreeMs([&] {
+        for (int r = 0; r < 30 && r < model.rowCount(); ++r)
+            for (int c = 0; c < model.columnCount(); ++c)
+                bytes += std::size_t(model.index(r, c).data().toString().size() +
+                                     model.index(r, c).data(DiffModel::ChangeRole).toInt());
+    });
+    std::printf("%-34s %8.1f ms\n", "window model: build", build);
+    std::printf("%-34s %8.1f ms\n", "window model: show all, then not", toggle);
+    std::printf("%-34s %8.1f ms\n", "window model: filter keys, clear", filter);
+    std::printf("%-34s %8.1f ms\n", "window model: 30 rows x all runs", paint);
     return bytes > 0 ? 0 : 1;
 }

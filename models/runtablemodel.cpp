@@ -1,9 +1,12 @@
 #include "runtablemodel.h"
 
+#include "analysis/grouping.h"
+
 #include <QDateTime>
 #include <QSet>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <set>
 
@@ -40,6 +43,7 @@ RunTableModel::RunTableModel(QObject *parent)
 void RunTableModel::clear() {
     beginResetModel();
     m_table = RunTable();
+    m_baselineRow = -1;
     m_hidden.reset();
     m_rows.clear();
     m_columns = computeColumns();
@@ -54,6 +58,7 @@ void RunTableModel::appendRuns(std::vector<RunRecord> &&records) {
     m_loading = true;
     const int firstNew = m_table.rowCount();
     appendToTable(std::move(records));
+    if (m_baselineRow < 0 && !m_baselineId.isEmpty()) findBaseline();
 
     // New keys become columns at the end of their family's section: insert them in groups.
     const std::vector<ViewColumn> next = computeColumns();
@@ -112,6 +117,31 @@ void RunTableModel::finishLoading() {
     m_loading = false;
     m_table.squeeze();
     rebuild();
+}
+
+void RunTableModel::setBaselineRun(const QString &id) {
+    if (id == m_baselineId) return;
+    m_baselineId = id;
+    findBaseline();
+    if (rowCount() > 0 && columnCount() > 0)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+}
+
+void RunTableModel::findBaseline() {
+    m_baselineRow = -1;
+    if (m_baselineId.isEmpty()) return;
+    for (int r = 0; r < m_table.rowCount(); ++r)
+        if (m_table.run(r).id == m_baselineId) {
+            m_baselineRow = r;
+            return;
+        }
+}
+
+void RunTableModel::setShowDeltas(bool on) {
+    if (on == m_showDeltas) return;
+    m_showDeltas = on;
+    if (rowCount() > 0 && columnCount() > 0)
+        emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
 }
 
 void RunTableModel::setVaryingOnly(bool on) {
@@ -314,6 +344,7 @@ void RunTableModel::resort(std::vector<int> &rows) const {
 
 void RunTableModel::rebuild() {
     beginResetModel();
+    findBaseline(); // the table may be new: find the baseline run again by its id
     m_rows = computeRows();
     std::vector<ViewColumn> cols = computeColumns();
     m_varyingCount = 0;
@@ -382,8 +413,25 @@ int RunTableModel::columnCount(const QModelIndex &parent) const {
 
 QVariant RunTableModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
-    return runCellData(m_table, m_rows[std::size_t(index.row())],
-                       m_columns[std::size_t(index.column())], role);
+    const int row = m_rows[std::size_t(index.row())];
+    const ViewColumn &c = m_columns[std::size_t(index.column())];
+    if (m_baselineRow >= 0) {
+        if (role == BaselineRowRole) return row == m_baselineRow;
+        if (role == DiffersFromBaselineRole)
+            return !c.field && row != m_baselineRow &&
+                   !(m_table.value(row, c.column) == m_table.value(m_baselineRow, c.column));
+        if (m_showDeltas && role == Qt::DisplayRole && !c.field && row != m_baselineRow &&
+            m_table.column(c.column).family == Family::Metric) {
+            const Value v = m_table.value(row, c.column);
+            const Value base = m_table.value(m_baselineRow, c.column);
+            if (v.isNumber() && base.isNumber()) {
+                const double delta = v.toDouble() - base.toDouble();
+                if (std::isnan(delta)) return u"NaN"_s;
+                return (delta > 0 ? u"+"_s : QString()) + formatSignificant(delta, 4);
+            }
+        }
+    }
+    return runCellData(m_table, row, c, role);
 }
 
 QVariant RunTableModel::runCellData(const RunTable &table, int tableRow, const ViewColumn &c,

@@ -28,6 +28,8 @@ public:
         RunIdRole,                     ///< QString, any column
         TableRowRole,                  ///< int: row in the RunTable
         FullTextRole,                  ///< QString: the value exactly as the file says
+        BaselineRowRole,               ///< bool: the row is the baseline run
+        DiffersFromBaselineRole,       ///< bool: a key cell whose value is not the baseline's
     };
 
     explicit RunTableModel(QObject *parent = nullptr);
@@ -64,6 +66,17 @@ public:
     QString columnIdentity(int viewColumn) const {
         return columnIdentity(m_columns[std::size_t(viewColumn)]);
     }
+    /// The run other runs are compared with (by id; empty: none). Cells whose value differs
+    /// from the baseline's are flagged (DiffersFromBaselineRole); the baseline survives
+    /// reloads and filters by its id.
+    void setBaselineRun(const QString &id);
+    QString baselineRun() const { return m_baselineId; }
+    /// Table row of the baseline, -1 when none is set or loaded.
+    int baselineRow() const { return m_baselineRow; }
+    /// Metric columns show each run's difference to the baseline (`+0.012`) instead of its
+    /// value; the baseline row keeps its values.
+    void setShowDeltas(bool on);
+    bool showDeltas() const { return m_showDeltas; }
     void setVaryingOnly(bool on);
     bool varyingOnly() const { return m_varyingOnly; }
     /// Case-insensitive text that a row must contain in its id, name or any shown cell.
@@ -120,6 +133,7 @@ private:
 
     QString columnIdentity(const ViewColumn &c) const;
     void appendToTable(std::vector<RunRecord> &&records);
+    void findBaseline();
     bool rowMatches(int tableRow) const;
     std::vector<ViewColumn> computeColumns() const;
     std::vector<int> computeRows() const;
@@ -138,6 +152,9 @@ private:
     QStringList m_columnOrder;
     QStringList m_pinned{QStringLiteral("run:name")};
     bool m_varyingOnly = false;
+    QString m_baselineId;
+    int m_baselineRow = -1;
+    bool m_showDeltas = false;
     bool m_loading = false;
     int m_varyingCount = 0;
     int m_problemRuns = 0;

@@ -2,6 +2,8 @@
 // filter, selection kept across changes, the details and issues panes. The table model runs
 // under QAbstractItemModelTester the whole time.
 #include "detailspane.h"
+#include "diffmodel.h"
+#include "diffwindow.h"
 #include "groupbar.h"
 #include "grouptreemodel.h"
 #include "grouptreeview.h"
@@ -17,7 +19,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QMenuBar>
 #include <QDirIterator>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -427,6 +431,85 @@ private slots:
         QCOMPARE(keys.size(), offered.size() - 1);
         QVERIFY(!window->groupBar()->nested()); // many keys: one group per combination
         QCOMPARE(window->groupModel()->groupCount(), 5); // every run differs in more than seed
+    }
+
+    void diffsSelectedRunsAndMarksBaseline() {
+        open({QFINDTESTDATA("data/generic")});
+        RunTableModel *model = window->runModel();
+        // Three runs selected in the table: the diff shows only what differs.
+        const QStringList ids{u"exp-yaml"_s, u"exp-params"_s, u"exp-defaults"_s};
+        QItemSelection selection;
+        for (const QString &id : ids) {
+            const int row = model->viewRowOfRun(id);
+            selection.select(model->index(row, 0), model->index(row, model->columnCount() - 1));
+        }
+        window->runView()->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+        const QStringList selected = window->selectedRunIds();
+        QCOMPARE(QSet<QString>(selected.begin(), selected.end()),
+                 QSet<QString>(ids.begin(), ids.end()));
+        DiffWindow *diff = window->diffRuns(ids);
+        DiffModel *dm = diff->model();
+        QAbstractItemModelTester diffTester(dm,
+                                            QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(dm->columnCount(), 4);
+        QCOMPARE(dm->headerData(1, Qt::Horizontal).toString(), u"exp-yaml (baseline)"_s);
+        const auto rowOf = [&](const QString &key) {
+            for (int r = 0; r < dm->rowCount(); ++r)
+                if (dm->index(r, 0).data().toString() == key) return r;
+            return -1;
+        };
+        QVERIFY(rowOf(u"optimizer.lr"_s) >= 0);
+        QCOMPARE(rowOf(u"optimizer.name"_s), -1); // sgd in all three: not a difference
+        const int lr = rowOf(u"optimizer.lr"_s);
+        QCOMPARE(dm->index(lr, 2).data().toString(), u"0.05 (-0.05, -50%)"_s);
+        QCOMPARE(CellChange(dm->index(lr, 2).data(DiffModel::ChangeRole).toInt()),
+                 CellChange::Changed);
+        const int acc = rowOf(u"val/acc"_s);
+        QCOMPARE(dm->index(acc, 2).data(DiffModel::VerdictRole).toInt(), -1); // 0.752 < 0.781
+        QCOMPARE(dm->index(acc, 1).data(DiffModel::VerdictRole).toInt(), 0);  // the baseline
+        const int momentum = rowOf(u"optimizer.momentum"_s);
+        QCOMPARE(CellChange(dm->index(momentum, 2).data(DiffModel::ChangeRole).toInt()),
+                 CellChange::Removed);
+        // The toggle shows every key; the filter narrows by key; F8 steps through differences.
+        const int differing = dm->rowCount();
+        diff->showAllBox()->setChecked(true);
+        QVERIFY(dm->rowCount() > differing);
+        QVERIFY(rowOf(u"optimizer.name"_s) >= 0);
+        diff->stepDifference(true);
+        QVERIFY(diff->view()->currentIndex().data(DiffModel::KeyStatusRole).toInt() !=
+                int(KeyStatus::Same));
+        diff->filterEdit()->setText(u"optimizer"_s);
+        for (int r = 0; r < dm->rowCount(); ++r)
+            QVERIFY(dm->index(r, 0).data().toString().contains(u"optimizer"_s));
+        // Another baseline; the overrides turn the baseline into each run.
+        diff->filterEdit()->clear();
+        diff->baselineBox()->setCurrentIndex(1);
+        QCOMPARE(dm->headerData(2, Qt::Horizontal).toString(), u"exp-params (baseline)"_s);
+        QCOMPARE(dm->index(rowOf(u"val/acc"_s), 1).data(DiffModel::VerdictRole).toInt(), 1);
+        QVERIFY2(diff->overridesText().contains(u"optimizer.lr=0.1"_s),
+                 qPrintable(diff->overridesText()));
+        QVERIFY(diff->yamlText().contains(u"exp-defaults"_s));
+        diff->close();
+
+        // A baseline in the table: differing cells are marked, metrics can show deltas.
+        window->runView()->selectRow(model->viewRowOfRun(u"exp-yaml"_s));
+        const int accColumn = columnNamed(u"val/acc"_s);
+        const QModelIndex base = model->index(model->viewRowOfRun(u"exp-yaml"_s), accColumn);
+        const QModelIndex other = model->index(model->viewRowOfRun(u"exp-json"_s), accColumn);
+        QVERIFY(!other.data(RunTableModel::DiffersFromBaselineRole).toBool());
+        window->setBaseline(u"exp-yaml"_s);
+        QVERIFY(base.data(RunTableModel::BaselineRowRole).toBool());
+        QVERIFY(other.data(RunTableModel::DiffersFromBaselineRole).toBool());
+        QCOMPARE(other.data().toString(), u"0.812"_s);
+        window->showDeltasAction()->setChecked(true);
+        QCOMPARE(other.data().toString(), u"+0.031"_s);
+        QCOMPARE(base.data().toString(), u"0.781"_s);
+        // The baseline survives a reload (found again by its id).
+        QSignalSpy done(window.get(), &MainWindow::loadFinished);
+        window->reload();
+        QVERIFY(done.wait(20000));
+        QVERIFY(model->baselineRow() >= 0);
+        QCOMPARE(model->table().run(model->baselineRow()).id, u"exp-yaml"_s);
     }
 
     void pivotShowsMetricByTwoKeys() {

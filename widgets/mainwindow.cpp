@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "detailspane.h"
+#include "diffwindow.h"
 #include "groupbar.h"
 #include "grouptreemodel.h"
 #include "grouptreeview.h"
@@ -154,6 +155,14 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_view, &RunTableView::columnMoved, this, &MainWindow::saveColumnOrder);
     connect(m_model, &RunTableModel::pinnedColumnsChanged, this, &MainWindow::saveColumnOrder);
     connect(m_view, &RunTableView::headerMenuRequested, this, &MainWindow::showHeaderMenu);
+    // Right-click on runs: the Runs menu (diff, baseline, folder path).
+    for (QAbstractItemView *v : {static_cast<QAbstractItemView *>(m_view),
+                                 static_cast<QAbstractItemView *>(m_groupView)}) {
+        v->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(v, &QWidget::customContextMenuRequested, this, [this, v](const QPoint &pos) {
+            m_runsMenu->exec(v->viewport()->mapToGlobal(pos));
+        });
+    }
     connect(m_keys, &KeyChooser::groupByRequested, this, [this](int column) {
         const ColumnInfo &info = m_model->table().column(column);
         m_groupBar->addKey(familyName(info.family) + u':' + info.display);
@@ -298,6 +307,32 @@ void MainWindow::createActions() {
         m_filter->selectAll();
     });
     find->setShortcut(QKeySequence::Find);
+
+    m_runsMenu = menuBar()->addMenu(tr("&Runs"));
+    QAction *diff = m_runsMenu->addAction(tr("&Diff Selected Runs"), this, [this] {
+        const QStringList ids = selectedRunIds();
+        if (ids.size() < 2) {
+            statusBar()->showMessage(tr("Select two or more runs to diff (Ctrl+click, "
+                                        "Shift+click)"),
+                                     4000);
+            return;
+        }
+        diffRuns(ids);
+    });
+    diff->setShortcut(QKeySequence(u"Ctrl+D"_s));
+    QAction *baseline = m_runsMenu->addAction(tr("Set as &Baseline"), this, [this] {
+        const QStringList ids = selectedRunIds();
+        if (!ids.isEmpty()) setBaseline(ids.first());
+    });
+    baseline->setShortcut(QKeySequence(u"Ctrl+B"_s));
+    baseline->setToolTip(tr("Compare every run with this one: differing cells are marked"));
+    m_runsMenu->addAction(tr("&Clear Baseline"), this, [this] { setBaseline({}); });
+    m_showDeltas = m_runsMenu->addAction(tr("Show Metric &Deltas to Baseline"));
+    m_showDeltas->setCheckable(true);
+    m_showDeltas->setShortcut(QKeySequence(u"Ctrl+Shift+B"_s));
+    connect(m_showDeltas, &QAction::toggled, m_model, &RunTableModel::setShowDeltas);
+    m_runsMenu->addSeparator();
+    m_runsMenu->addAction(copyPath);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_varying = view->addAction(tr("&Varying Keys Only"));
@@ -453,6 +488,8 @@ void MainWindow::updateStatus() {
     if (!m_loader->isLoading()) text += tr(" (%1 varying)").arg(m_model->varyingKeyCount());
     if (m_groupModel->groupCount() > 0)
         text += tr(" · %n group(s)", nullptr, m_groupModel->groupCount());
+    if (const int base = m_model->baselineRow(); base >= 0)
+        text += tr(" · baseline %1").arg(m_model->table().run(base).name);
     if (m_model->runsWithProblems() > 0)
         text += tr(" · %n run(s) with issues", nullptr, m_model->runsWithProblems());
     m_status->setText(text);
@@ -540,6 +577,7 @@ void MainWindow::restoreColumnChoice() {
     m_model->setPinnedColumns(
         settings.value(columnChoiceKey(m_folders) + u"/pinned"_s, QStringList{u"run:name"_s})
             .toStringList());
+    m_model->setBaselineRun(settings.value(columnChoiceKey(m_folders) + u"/baseline"_s).toString());
     m_groupBar->setNested(settings.value(columnChoiceKey(m_folders) + u"/groupNested"_s, true).toBool());
     m_groupBar->setKeys(settings.value(columnChoiceKey(m_folders) + u"/groupBy"_s).toStringList());
     const QVariant saved = settings.value(columnChoiceKey(m_folders) + u"/hidden"_s);
@@ -600,6 +638,40 @@ void MainWindow::showSelectedRun() {
     const QModelIndex current = m_view->currentIndex();
     m_details->showRun(&m_model->table(),
                        current.isValid() ? m_model->tableRow(current.row()) : -1);
+}
+
+QStringList MainWindow::selectedRunIds() const {
+    QStringList ids;
+    if (m_stack->currentWidget() == m_groupView) {
+        for (const QModelIndex &i : m_groupView->selectionModel()->selectedRows())
+            if (const QString id = i.data(RunTableModel::RunIdRole).toString(); !id.isEmpty())
+                ids << id;
+        return ids;
+    }
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    for (const QModelIndex &i : rows)
+        ids << i.data(RunTableModel::RunIdRole).toString();
+    return ids;
+}
+
+DiffWindow *MainWindow::diffRuns(const QStringList &ids) {
+    QStringList order = ids;
+    // The pinned baseline leads when it is among the runs.
+    const QString baseline = m_model->baselineRun();
+    if (order.contains(baseline)) order.move(order.indexOf(baseline), 0);
+    auto *window = new DiffWindow(m_model, order, this);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    return window;
+}
+
+void MainWindow::setBaseline(const QString &id) {
+    m_model->setBaselineRun(id);
+    if (!m_folders.isEmpty())
+        QSettings().setValue(columnChoiceKey(m_folders) + u"/baseline"_s, id);
+    updateStatus();
 }
 
 void MainWindow::refreshGroups() {

@@ -61,6 +61,13 @@ public:
     GroupBar *groupBar() const { return m_groupBar; }
     GroupTreeModel *groupModel() const { return m_groupModel; }
     GroupTreeView *groupView() const { return m_groupView; }
+    /// Ids of the selected runs, in view order (the runs table or the grouped view).
+    QStringList selectedRunIds() const;
+    /// Opens a diff of these runs (the first is the baseline unless one is pinned among them).
+    class DiffWindow *diffRuns(const QStringList &ids);
+    QAction *showDeltasAction() const { return m_showDeltas; }
+    /// Pins the run with this id as the baseline (empty: none), remembered per folder set.
+    void setBaseline(const QString &id);
     /// Regroups the shown runs now (normally done shortly after the runs or keys change).
     void refreshGroups();
 
@@ -110,6 +117,8 @@ private:
     QAction *m_varying = nullptr;
     QAction *m_cancel = nullptr;
     QAction *m_live = nullptr;
+    QAction *m_showDeltas = nullptr;
+    QMenu *m_runsMenu = nullptr;
     QFileSystemWatcher *m_watcher;
     QTimer *m_liveTimer;
     bool m_refreshing = false;                ///< a reload swaps the whole table in when it is done

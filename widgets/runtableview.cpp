@@ -109,6 +109,13 @@ void CellDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelInd
         option->palette.setColor(QPalette::Text, QColor(0xc0, 0x39, 0x2b));
         option->font.setItalic(true);
     }
+    // Against a baseline run: its row in bold on a blue tint, cells that differ from it amber.
+    if (index.data(RunTableModel::BaselineRowRole).toBool()) {
+        option->font.setBold(true);
+        option->backgroundBrush = QColor(0x3b, 0x7d, 0xd8, 0x30);
+    } else if (index.data(RunTableModel::DiffersFromBaselineRole).toBool()) {
+        option->backgroundBrush = QColor(0xf2, 0xb1, 0x34, 0x40);
+    }
     // Grouped view: the best group per metric in bold on a green tint; group rows in bold.
     if (index.data(GroupTreeModel::BestRole).toBool()) {
         option->font.setBold(true);

@@ -37,11 +37,17 @@ QString diffCellText(const RunDiff &diff, int row, int run) {
     case CellChange::Changed:
         break;
     }
+    const QString note = diffChangeNote(diff, row, run);
+    return v.displayText() + u' ' + (note.isEmpty() ? u"(changed)"_s : note);
+}
+
+QString diffChangeNote(const RunDiff &diff, int row, int run) {
+    const DiffRow &r = diff.rows()[std::size_t(row)];
     const double delta = r.delta[std::size_t(run)], percent = r.percent[std::size_t(run)];
-    if (std::isnan(delta)) return v.displayText() + u" (changed)"_s;
+    if (r.changes[std::size_t(run)] != CellChange::Changed || std::isnan(delta)) return {};
     QString note = signedText(delta, 4);
     if (!std::isnan(percent)) note += u", "_s + signedText(percent, 3) + u'%';
-    return v.displayText() + u" ("_s + note + u')';
+    return u'(' + note + u')';
 }
 
 DiffTable::DiffTable(const RunDiff &diff, bool joined)

@@ -53,5 +53,7 @@ private:
 /// - `0.1 (added)` where the baseline lacks the key, `(removed)` where this run lacks it, and
 ///   `(missing)` where both (or the baseline itself) lack it.
 QString diffCellText(const RunDiff &diff, int row, int run);
+/// The numeric part of a changed number's text: `(-0.002, -66.7%)`; empty for anything else.
+QString diffChangeNote(const RunDiff &diff, int row, int run);
 
 } // namespace runlens
