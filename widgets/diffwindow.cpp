@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -157,7 +158,6 @@ DiffWindow::DiffWindow(const RunTableModel *runs, const QStringList &runIds, QWi
         m_model->setDirectionOverrides(directions);
     }
     reload();
-    resize(1000, 600);
 }
 
 void DiffWindow::reload() {
@@ -185,8 +185,14 @@ void DiffWindow::reload() {
             found[run]);
     m_baseline->setCurrentIndex(baseline);
     m_view->resizeColumnsToContents();
-    for (int c = 0; c < m_model->columnCount(); ++c)
-        m_view->setColumnWidth(c, std::min(m_view->columnWidth(c), 320));
+    int width = 0;
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        m_view->setColumnWidth(c, std::min(m_view->columnWidth(c), 240));
+        width += m_view->columnWidth(c);
+    }
+    // Wide enough for every run where the screen allows, on first showing only.
+    if (!isVisible() && screen())
+        resize(std::clamp(width + 60, 700, screen()->availableGeometry().width() - 80), 600);
 }
 
 void DiffWindow::updateSummary() {
