@@ -84,6 +84,20 @@ Value RunTable::value(int row, int col) const {
     return c ? toValue(*c) : Value::missing();
 }
 
+RunTable::CellRef RunTable::cellRef(int row, int col) const {
+    CellRef out;
+    const Cell *c = findCell(row, col);
+    if (!c) return out;
+    out.type = c->type;
+    out.big = c->big;
+    out.textId = c->text;
+    if (c->type == Value::Type::Real || c->big)
+        out.d = c->d;
+    else
+        out.i = c->i;
+    return out;
+}
+
 bool RunTable::hasValue(int row, int col) const {
     return findCell(row, col) != nullptr;
 }

@@ -51,6 +51,19 @@ public:
 
     Value value(int row, int col) const;
     bool hasValue(int row, int col) const;
+
+    /// A cell read in place, without building a Value (no allocation, no formatting): for code
+    /// that scans a column row by row, such as a query's filter.
+    struct CellRef {
+        Value::Type type = Value::Type::Missing;
+        bool big = false;         ///< an Int beyond 64 bits: `d` is its nearest double
+        qint64 i = 0;             ///< Bool (0 or 1) and Int
+        double d = 0.0;           ///< Real, big Int
+        std::uint32_t textId = 0; ///< text() of a String, List, Object; a number's spelling
+    };
+    CellRef cellRef(int row, int col) const;
+    /// An interned text of cellRef(); the same id is the same text (0 is the empty string).
+    const QString &text(std::uint32_t id) const { return m_pool.at(id); }
     /// How many runs have a value in the column.
     int valueCount(int col) const { return int(m_columns[std::size_t(col)].count); }
 
