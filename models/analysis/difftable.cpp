@@ -22,23 +22,23 @@ QString signedText(double x, int digits) {
 
 } // namespace
 
-QString diffCellText(const RunDiff &diff, int row, int run) {
+QString diffCellText(const RunDiff &diff, int row, int run, int precision) {
     const DiffRow &r = diff.rows()[std::size_t(row)];
-    const Value v = diff.value(row, run);
+    const QString v = roundedText(diff.value(row, run), precision);
     switch (r.changes[std::size_t(run)]) {
     case CellChange::Same:
-        return v.displayText();
+        return v;
     case CellChange::BothMissing:
         return u"(missing)"_s;
     case CellChange::Removed:
         return u"(removed)"_s;
     case CellChange::Added:
-        return v.displayText() + u" (added)"_s;
+        return v + u" (added)"_s;
     case CellChange::Changed:
         break;
     }
     const QString note = diffChangeNote(diff, row, run);
-    return v.displayText() + u' ' + (note.isEmpty() ? u"(changed)"_s : note);
+    return v + u' ' + (note.isEmpty() ? u"(changed)"_s : note);
 }
 
 QString diffChangeNote(const RunDiff &diff, int row, int run) {
@@ -50,7 +50,7 @@ QString diffChangeNote(const RunDiff &diff, int row, int run) {
     return u'(' + note + u')';
 }
 
-DiffTable::DiffTable(const RunDiff &diff, bool joined)
+DiffTable::DiffTable(const RunDiff &diff, bool joined, int precision)
     : m_diff(diff) {
     std::vector<int> columns;
     for (const DiffRow &row : diff.rows())
@@ -83,7 +83,7 @@ DiffTable::DiffTable(const RunDiff &diff, bool joined)
     m_joined.reserve(diff.rows().size() * diff.runs().size());
     for (int r = 0; r < int(diff.rows().size()); ++r)
         for (int i = 0; i < int(diff.runs().size()); ++i)
-            m_joined.push_back(diffCellText(diff, r, i));
+            m_joined.push_back(diffCellText(diff, r, i, precision));
 }
 
 Value DiffTable::cell(int row, int column) const {
@@ -111,6 +111,46 @@ Value DiffTable::cell(int row, int column) const {
         !v.isBigInteger() && !__builtin_sub_overflow(v.toInt(), base.toInt(), &exact))
         return Value::integer(exact);
     return Value::real(r.delta[std::size_t(c.run)]);
+}
+
+CellMarks DiffTable::cellMarks(int row, int column) const {
+    const Column &c = m_columns[std::size_t(column)];
+    if (c.kind == Kind::Key || c.kind == Kind::Status) return {};
+    const DiffRow &r = m_diff.rows()[std::size_t(row)];
+    const std::size_t run = std::size_t(c.run);
+    CellMarks marks;
+    if (c.kind == Kind::Value || c.kind == Kind::Joined) {
+        if (c.run == m_diff.baseline()) return CellMark::Baseline;
+        switch (r.changes[run]) {
+        case CellChange::Changed:
+            marks |= CellMark::Changed;
+            break;
+        case CellChange::Added:
+            marks |= CellMark::Added;
+            break;
+        case CellChange::Removed:
+            marks |= CellMark::Removed;
+            break;
+        case CellChange::Same:
+        case CellChange::BothMissing:
+            break;
+        }
+    }
+    const ColumnInfo &info = m_diff.table().column(r.column);
+    const double delta = r.delta[run];
+    if (info.family == Family::Metric && !std::isnan(delta) && delta != 0) {
+        const bool higher =
+            columnDirection(m_diff.table(), r.column, m_directions) == Direction::Higher;
+        marks |= (delta > 0) == higher ? CellMark::Better : CellMark::Worse;
+    }
+    return marks;
+}
+
+QString DiffTable::description() const {
+    const QStringList labels = runLabels(m_diff.table(), m_diff.runs());
+    return countOf(rowCount(), u"key"_s) + u" of "_s +
+           countOf(int(m_diff.runs().size()), u"run"_s) + u" against "_s +
+           labels.value(m_diff.baseline());
 }
 
 } // namespace runlens

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cellmarks.h"
 #include "diff.h"
 #include "tablesource.h"
 
@@ -20,15 +21,24 @@ namespace runlens {
 ///   |baseline|, NaN for a zero baseline); both empty where either value is not a number;
 /// - joined, for people (text, Markdown): one cell per run, diffCellText().
 ///
-/// Holds a reference to the diff, which must outlive it.
+/// Joined cells give reals to `precision` significant digits when it is above 0, else as the
+/// file wrote them. Holds a reference to the diff, which must outlive it.
 class DiffTable final : public TableSource {
 public:
-    DiffTable(const RunDiff &diff, bool joined);
+    DiffTable(const RunDiff &diff, bool joined, int precision = 0);
 
     int rowCount() const override { return int(m_diff.rows().size()); }
     int columnCount() const override { return int(m_columns.size()); }
     QString header(int column) const override { return m_columns[std::size_t(column)].header; }
     Value cell(int row, int column) const override;
+
+    /// A run's cells: Changed, Added or Removed against the baseline, the baseline's own
+    /// Baseline; a metric's changed number (and its Δ, Δ%) also Better or Worse by the
+    /// metric's direction, as the diff window colours them.
+    CellMarks cellMarks(int row, int column) const override;
+    QString description() const override;
+    /// The metrics' directions: as set here (by `family:key`), else guessed from their names.
+    void setDirections(const DirectionOverrides &directions) { m_directions = directions; }
 
 private:
     enum class Kind { Key, Status, Value, Delta, Percent, Joined };
@@ -38,6 +48,7 @@ private:
         QString header;
     };
     const RunDiff &m_diff;
+    DirectionOverrides m_directions;
     QStringList m_keys;
     std::vector<Column> m_columns;
     /// Joined: every run's cell text, row-major, made once (the text writer reads each cell
@@ -52,7 +63,8 @@ private:
 /// - `sgd (changed)` for any other change (and a number against NaN);
 /// - `0.1 (added)` where the baseline lacks the key, `(removed)` where this run lacks it, and
 ///   `(missing)` where both (or the baseline itself) lack it.
-QString diffCellText(const RunDiff &diff, int row, int run);
+/// A real value is given to `precision` significant digits when it is above 0 (roundedText()).
+QString diffCellText(const RunDiff &diff, int row, int run, int precision = 0);
 /// The numeric part of a changed number's text: `(-0.002, -66.7%)`; empty for anything else.
 QString diffChangeNote(const RunDiff &diff, int row, int run);
 

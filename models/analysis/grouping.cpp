@@ -351,22 +351,29 @@ QString formatSignificant(double x, int digits) {
     return s == u"-0"_s ? u"0"_s : s;
 }
 
+QString roundedText(const Value &value, int digits) {
+    if (digits > 0 && value.type() == Value::Type::Real)
+        return formatSignificant(value.toDouble(), digits);
+    return value.displayText();
+}
+
 namespace {
 
-/// joinedText() and joinedHeader() in one: numbers from `summary`, or names when it is null.
-QString joined(const std::vector<Aggregate> &aggregates, const ColumnSummary *summary) {
+/// joinedParts() and the header's names in one: numbers from `summary`, or names when null.
+JoinedParts parts(const std::vector<Aggregate> &aggregates, const ColumnSummary *summary,
+                  int digits) {
     const auto has = [&](Aggregate a) {
         return std::find(aggregates.begin(), aggregates.end(), a) != aggregates.end();
     };
-    if (summary && summary->count == 0 && summary->nanCount == 0) return {};
+    JoinedParts out;
+    if (summary && summary->count == 0 && summary->nanCount == 0) return out;
     const auto show = [&](Aggregate a) {
-        return summary ? formatSignificant(summary->value(a)) : aggregateName(a);
+        return summary ? formatSignificant(summary->value(a), digits) : aggregateName(a);
     };
-    QStringList parts;
     const Aggregate spread = has(Aggregate::Std) ? Aggregate::Std : Aggregate::Sem;
     const bool centre = has(Aggregate::Mean);
     if (centre) {
-        QString part = show(Aggregate::Mean);
+        out.mean = show(Aggregate::Mean);
         // No spread without two numbers: `0.93 (n=1)` rather than `0.93 ± NaN (n=1)`.
         if (has(spread) && (!summary || !std::isnan(summary->value(spread)))) {
             const double mean = summary ? summary->value(Aggregate::Mean) : 0.0;
@@ -375,38 +382,52 @@ QString joined(const std::vector<Aggregate> &aggregates, const ColumnSummary *su
                 // The spread to two significant digits and the mean to the same decimal
                 // place, as results are reported: 0.9122 ± 0.01039 reads 0.912 ± 0.010.
                 const int decimals = std::clamp(1 - int(std::floor(std::log10(s))), 0, 17);
-                part = QString::number(mean, 'f', decimals) + u" \u00b1 "_s +
-                       QString::number(s, 'f', decimals);
+                out.mean = QString::number(mean, 'f', decimals);
+                out.spread = QString::number(s, 'f', decimals);
             } else {
-                part += u" \u00b1 "_s + show(spread);
+                out.spread = show(spread);
             }
         }
-        parts << part;
     }
     for (Aggregate a : allAggregates()) {
         if (a == Aggregate::Count || a == Aggregate::Mean || (centre && a == spread) || !has(a))
             continue;
         const bool isSpread = a == Aggregate::Std || a == Aggregate::Sem;
         if (summary && isSpread && std::isnan(summary->value(a))) continue; // as for ± above
-        parts << (summary ? aggregateName(a) + u' ' + show(a) : aggregateName(a));
+        out.named.emplace_back(aggregateName(a), summary ? show(a) : QString());
     }
-    QString text = parts.join(u", "_s);
     if (has(Aggregate::Count)) {
-        QString n = summary ? u"n=%1"_s.arg(summary->count) : u"n"_s;
-        if (summary && summary->nanCount > 0) n += u", %1 NaN"_s.arg(summary->nanCount);
-        text = text.isEmpty() ? n : text + u" ("_s + n + u')';
+        out.count = summary ? u"n=%1"_s.arg(summary->count) : u"n"_s;
+        if (summary && summary->nanCount > 0) out.count += u", %1 NaN"_s.arg(summary->nanCount);
     }
+    return out;
+}
+
+QString text(const JoinedParts &p) {
+    QStringList parts;
+    if (!p.mean.isEmpty())
+        parts << (p.spread.isEmpty() ? p.mean : p.mean + u" \u00b1 "_s + p.spread);
+    for (const auto &[name, number] : p.named)
+        parts << (number.isEmpty() ? name : name + u' ' + number);
+    QString text = parts.join(u", "_s);
+    if (!p.count.isEmpty()) text = text.isEmpty() ? p.count : text + u" ("_s + p.count + u')';
     return text;
 }
 
 } // namespace
 
-QString joinedText(const std::vector<Aggregate> &aggregates, const ColumnSummary &summary) {
-    return joined(aggregates, &summary);
+JoinedParts joinedParts(const std::vector<Aggregate> &aggregates, const ColumnSummary &summary,
+                        int digits) {
+    return parts(aggregates, &summary, digits);
+}
+
+QString joinedText(const std::vector<Aggregate> &aggregates, const ColumnSummary &summary,
+                   int digits) {
+    return text(parts(aggregates, &summary, digits));
 }
 
 QString joinedHeader(const std::vector<Aggregate> &aggregates) {
-    return joined(aggregates, nullptr);
+    return text(parts(aggregates, nullptr, 4));
 }
 
 } // namespace runlens

@@ -89,15 +89,30 @@ std::vector<int> collapseKeyColumns(const RunTable &table, const std::vector<int
 /// numbers of more digits are shown whole (`12346`), NaN and infinities as NaN, inf, -inf.
 /// Exports for programs use the full precision of Value::real instead.
 QString formatSignificant(double x, int digits = 4);
+/// A value's text for people: displayText(), a real to `digits` significant digits by
+/// formatSignificant() when `digits` is above 0 (integers are never rounded).
+QString roundedText(const Value &value, int digits);
 
 /// The aggregates of one column joined into one cell for people, in a fixed pattern whatever
 /// the order of `aggregates`: `mean ± std` (sem in place of std when std is not chosen), then
 /// `sem s`, `median m`, `min a`, `max b` as chosen (a std or sem that is NaN, from fewer than
 /// two numbers or an infinity, left out), then the count as `(n=3)`, or `(n=3, 1 NaN)` when NaN
 /// values were left out. `mean ± spread` gives the spread two significant digits and the mean
-/// the same decimal places (`0.912 ± 0.010`); other numbers by formatSignificant(). Empty when
-/// the set has no number and no NaN.
-QString joinedText(const std::vector<Aggregate> &aggregates, const ColumnSummary &summary);
+/// the same decimal places (`0.912 ± 0.010`); other numbers by formatSignificant() to
+/// `digits`. Empty when the set has no number and no NaN.
+QString joinedText(const std::vector<Aggregate> &aggregates, const ColumnSummary &summary,
+                   int digits = 4);
+
+/// The pieces of joinedText(), for writers that typeset them (LaTeX, HTML). All empty when the
+/// set has no number and no NaN.
+struct JoinedParts {
+    QString mean;   ///< the mean as shown; empty when the mean is not chosen
+    QString spread; ///< the std (or sem) shown after `±`; empty when none
+    std::vector<std::pair<QString, QString>> named; ///< the other aggregates: name, number
+    QString count; ///< `n=3` or `n=3, 1 NaN`; empty when the count is not chosen
+};
+JoinedParts joinedParts(const std::vector<Aggregate> &aggregates, const ColumnSummary &summary,
+                        int digits = 4);
 /// The same pattern with names, for a header: `mean ± std (n)`.
 QString joinedHeader(const std::vector<Aggregate> &aggregates);
 

@@ -3,6 +3,7 @@
 #include <QHash>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace runlens {
@@ -47,6 +48,13 @@ GroupTable::GroupTable(const RunTable &table, const std::vector<int> &rows, Grou
     m_keyHeaders = headers.mid(0, qsizetype(m_spec.keyColumns.size()));
     m_metricHeaders = headers.mid(qsizetype(m_spec.keyColumns.size()));
 
+    for (int c : m_spec.keyColumns)
+        m_keyInfo.push_back(table.column(c));
+    for (int c : m_spec.metricColumns)
+        m_metricInfo.push_back(table.column(c));
+    for (const FlatGroup &g : m_groups)
+        m_runs += int(g.rows.size());
+
     for (int k = 0; k < int(m_keyHeaders.size()); ++k)
         m_columns.push_back(Column{Kind::Key, k, Aggregate::Count, m_keyHeaders[k]});
     m_columns.push_back(Column{Kind::Runs, 0, Aggregate::Count, u"runs"_s});
@@ -63,6 +71,71 @@ GroupTable::GroupTable(const RunTable &table, const std::vector<int> &rows, Grou
                 m_columns.push_back(Column{Kind::NanCount, m, a, name + u" nan"_s});
         }
     }
+    setDirections({});
+}
+
+void GroupTable::setDirections(const DirectionOverrides &directions) {
+    m_directions.clear();
+    for (const Column &c : m_columns) {
+        const bool competes =
+            c.kind == Kind::Joined ||
+            (c.kind == Kind::Aggregate &&
+             (c.aggregate == Aggregate::Mean || c.aggregate == Aggregate::Median ||
+              c.aggregate == Aggregate::Min || c.aggregate == Aggregate::Max));
+        m_directions.push_back(competes ? std::optional(columnDirection(
+                                              m_metricInfo[std::size_t(c.index)], directions))
+                                        : std::nullopt);
+    }
+    m_best = BestValues(int(m_groups.size()), m_directions, [this](int group, int column) {
+        return bestNumber(group, m_columns[std::size_t(column)]);
+    });
+}
+
+double GroupTable::bestNumber(int group, const Column &c) const {
+    if (c.kind == Kind::Key || c.kind == Kind::Runs) return std::nan("");
+    const ColumnSummary &s =
+        m_summaries[std::size_t(group) * m_spec.metricColumns.size() + std::size_t(c.index)];
+    if (s.count == 0) return std::nan("");
+    return s.value(c.kind == Kind::Joined ? Aggregate::Mean : c.aggregate);
+}
+
+ColumnMeta GroupTable::columnMeta(int column) const {
+    const Column &c = m_columns[std::size_t(column)];
+    ColumnMeta meta;
+    switch (c.kind) {
+    case Kind::Key:
+        meta.family = m_keyInfo[std::size_t(c.index)].family;
+        break;
+    case Kind::Runs:
+        break;
+    case Kind::Joined:
+        meta.aggregates = m_spec.aggregates;
+        [[fallthrough]];
+    case Kind::Aggregate:
+    case Kind::NanCount:
+        meta.family = m_metricInfo[std::size_t(c.index)].family;
+        meta.direction = m_directions[std::size_t(column)];
+        break;
+    }
+    return meta;
+}
+
+CellMarks GroupTable::cellMarks(int row, int column) const {
+    if (!m_directions[std::size_t(column)]) return {};
+    const double x = bestNumber(m_order[std::size_t(row)], m_columns[std::size_t(column)]);
+    return m_best.isBest(column, x) ? CellMarks(CellMark::Best) : CellMarks();
+}
+
+const ColumnSummary *GroupTable::cellSummary(int row, int column) const {
+    const Column &c = m_columns[std::size_t(column)];
+    if (c.kind == Kind::Key || c.kind == Kind::Runs) return nullptr;
+    return &summary(row, c.index);
+}
+
+QString GroupTable::description() const {
+    QString text = countOf(rowCount(), u"group"_s) + u" of "_s + countOf(m_runs, u"run"_s);
+    if (!m_keyHeaders.isEmpty()) text += u" by "_s + m_keyHeaders.join(u", "_s);
+    return text;
 }
 
 const ColumnSummary &GroupTable::summary(int row, int metric) const {

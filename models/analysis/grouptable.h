@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cellmarks.h"
 #include "grouping.h"
 #include "tablesource.h"
 #include "tableview.h"
@@ -48,6 +49,20 @@ public:
     const ColumnSummary &summary(int row, int metric) const;
     const GroupSpec &spec() const { return m_spec; }
 
+    /// Key columns: the key's family. Metric columns: the metric's family, its direction where
+    /// the column competes for best (mean, median, min, max, and a joined column by its mean),
+    /// and a joined column's aggregates.
+    ColumnMeta columnMeta(int column) const override;
+    /// The best group of each competing metric column is Best (ties all are), where at least
+    /// two groups have a number: as the window marks the best group of a level.
+    CellMarks cellMarks(int row, int column) const override;
+    /// The summary behind a metric column's cell.
+    const ColumnSummary *cellSummary(int row, int column) const override;
+    QString description() const override;
+    /// The metrics' directions: as set here (by `family:key`), else guessed from their names.
+    /// Marks the best groups again.
+    void setDirections(const DirectionOverrides &directions);
+
 private:
     enum class Kind { Key, Runs, Aggregate, NanCount, Joined };
     struct Column {
@@ -61,6 +76,8 @@ private:
         bool descending;
     };
     Value sortValue(int group, const Column &c) const;
+    /// The number a column's cell competes with for best: NaN where it does not.
+    double bestNumber(int group, const Column &c) const;
 
     GroupSpec m_spec;
     std::vector<FlatGroup> m_groups;
@@ -68,6 +85,10 @@ private:
     std::vector<int> m_order;               ///< shown row -> group
     std::vector<Column> m_columns;
     QStringList m_keyHeaders, m_metricHeaders;
+    std::vector<ColumnInfo> m_keyInfo, m_metricInfo;
+    std::vector<std::optional<Direction>> m_directions; ///< per column; set where it competes
+    BestValues m_best;
+    int m_runs = 0;
 };
 
 /// Headers for table columns shown side by side: the key, with its family in front

@@ -3,6 +3,7 @@
 #include "grouptable.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace runlens {
 
@@ -44,6 +45,66 @@ PivotTable::PivotTable(const RunTable &table, const std::vector<int> &rows, Pivo
     }
     const QStringList keys = qualifiedHeaders(table, {m_spec.rowKey, m_spec.columnKey});
     m_cornerHeader = m_spec.joined ? keys[0] + u" \\ "_s + keys[1] : keys[0];
+    m_keyHeaders = keys;
+    m_rowKeyInfo = table.column(m_spec.rowKey);
+    m_metricInfo = table.column(m_spec.metric);
+    for (const GroupNode &row : tree)
+        for (const GroupNode &cell : row.children)
+            m_runs += int(cell.rows.size());
+    setDirections({});
+}
+
+std::optional<Aggregate> PivotTable::competing(const Part &part) const {
+    if (m_spec.joined) return Aggregate::Mean;
+    const Aggregate a = part.aggregate;
+    if (part.nanCount || a == Aggregate::Count || a == Aggregate::Std || a == Aggregate::Sem)
+        return std::nullopt;
+    return a;
+}
+
+void PivotTable::setDirections(const DirectionOverrides &directions) {
+    m_direction = columnDirection(m_metricInfo, directions);
+    std::vector<std::optional<Direction>> parts;
+    for (const Part &part : m_parts)
+        parts.push_back(competing(part) ? m_direction : std::nullopt);
+    m_best = BestValues(int(m_cells.size()), parts, [this](int cell, int part) {
+        const auto &s = m_cells[std::size_t(cell)];
+        const auto a = competing(m_parts[std::size_t(part)]);
+        return s && a && s->count > 0 ? s->value(*a) : std::nan("");
+    });
+}
+
+ColumnMeta PivotTable::columnMeta(int column) const {
+    ColumnMeta meta;
+    if (column == 0) {
+        meta.family = m_rowKeyInfo.family;
+        return meta;
+    }
+    const Part &part = m_parts[std::size_t(column - 1) % m_parts.size()];
+    meta.family = m_metricInfo.family;
+    if (competing(part)) meta.direction = m_direction;
+    if (m_spec.joined) meta.aggregates = m_spec.aggregates;
+    return meta;
+}
+
+CellMarks PivotTable::cellMarks(int row, int column) const {
+    if (column == 0) return {};
+    const std::size_t c = std::size_t(column - 1);
+    const int part = int(c % m_parts.size());
+    const ColumnSummary *s = summary(row, int(c / m_parts.size()));
+    const auto a = competing(m_parts[std::size_t(part)]);
+    if (!s || !a || s->count == 0) return {};
+    return m_best.isBest(part, s->value(*a)) ? CellMarks(CellMark::Best) : CellMarks();
+}
+
+const ColumnSummary *PivotTable::cellSummary(int row, int column) const {
+    if (column == 0) return nullptr;
+    return summary(row, int(std::size_t(column - 1) / m_parts.size()));
+}
+
+QString PivotTable::description() const {
+    return m_metricInfo.display + u" of "_s + countOf(m_runs, u"run"_s) + u" by "_s +
+           m_keyHeaders.join(u" and "_s);
 }
 
 const ColumnSummary *PivotTable::summary(int row, int columnValue) const {

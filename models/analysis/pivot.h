@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cellmarks.h"
 #include "grouping.h"
 #include "tablesource.h"
 
@@ -44,6 +45,18 @@ public:
     const ColumnSummary *summary(int row, int columnValue) const;
     const std::vector<Value> &columnValues() const { return m_columnValues; }
 
+    /// The first column: the row key's family. The others: the metric's family, its direction
+    /// where the column competes for best (mean, median, min, max; joined: by the mean), and
+    /// the aggregates of a joined column.
+    ColumnMeta columnMeta(int column) const override;
+    /// The best cell of the whole table is Best (per aggregate; ties all are), where at least
+    /// two cells have a number: every cell summarises the same metric.
+    CellMarks cellMarks(int row, int column) const override;
+    const ColumnSummary *cellSummary(int row, int column) const override;
+    QString description() const override;
+    /// The metric's direction: as set here (by `family:key`), else guessed from its name.
+    void setDirections(const DirectionOverrides &directions);
+
 private:
     /// One of the columns each column value gets.
     struct Part {
@@ -56,6 +69,14 @@ private:
     std::vector<Value> m_rowValues, m_columnValues;
     std::vector<std::optional<ColumnSummary>> m_cells; ///< row-major, one per column value
     std::vector<Part> m_parts;
+    /// The aggregate a part competes with for best; none for spreads and counts.
+    std::optional<Aggregate> competing(const Part &part) const;
+
+    ColumnInfo m_rowKeyInfo, m_metricInfo;
+    QStringList m_keyHeaders; ///< the row key's and the column key's
+    int m_runs = 0;
+    std::optional<Direction> m_direction;
+    BestValues m_best; ///< one column per part, over every cell
 };
 
 } // namespace runlens

@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace runlens {
@@ -77,6 +78,44 @@ Value TableView::cell(int row, int column) const {
     const int r = m_rows[std::size_t(row)];
     if (c.field) return runFieldValue(m_table.run(r), *c.field);
     return m_table.value(r, c.column);
+}
+
+ColumnMeta TableView::columnMeta(int column) const {
+    const ViewColumn &c = m_columns[std::size_t(column)];
+    ColumnMeta meta;
+    if (c.field) return meta;
+    meta.family = m_table.column(c.column).family;
+    if (meta.family == Family::Metric)
+        meta.direction = columnDirection(m_table, c.column, m_directions);
+    return meta;
+}
+
+void TableView::markBest(const DirectionOverrides &directions) {
+    m_directions = directions;
+    std::vector<std::optional<Direction>> compete;
+    for (int c = 0; c < columnCount(); ++c)
+        compete.push_back(columnMeta(c).direction);
+    m_best = BestValues(rowCount(), compete, [this](int row, int column) {
+        const Value v = cell(row, column);
+        return v.isNumber() ? v.toDouble() : std::nan("");
+    });
+}
+
+CellMarks TableView::cellMarks(int row, int column) const {
+    CellMarks marks;
+    const ViewColumn &c = m_columns[std::size_t(column)];
+    const int r = m_rows[std::size_t(row)];
+    if (m_baselineRow >= 0 && r == m_baselineRow) marks |= CellMark::Baseline;
+    if (c.field) return marks;
+    const Value v = m_table.value(r, c.column);
+    if (m_baselineRow >= 0 && r != m_baselineRow && !(v == m_table.value(m_baselineRow, c.column)))
+        marks |= CellMark::DiffersFromBaseline;
+    if (v.isNumber() && m_best.isBest(column, v.toDouble())) marks |= CellMark::Best;
+    return marks;
+}
+
+QString TableView::description() const {
+    return countOf(rowCount(), u"run"_s);
 }
 
 std::vector<int> matchColumns(const RunTable &table, const QString &spec) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cellmarks.h"
 #include "tablesource.h"
 
 #include "run/runtable.h"
@@ -50,10 +51,28 @@ public:
     int runRow(int row) const { return m_rows[std::size_t(row)]; }
     const ViewColumn &viewColumn(int column) const { return m_columns[std::size_t(column)]; }
 
+    /// Compares every run with a baseline run (a table row, shown or not; -1: none), as the
+    /// window does: the baseline's own cells are marked Baseline, the key cells whose value is
+    /// not the baseline's DiffersFromBaseline (run fields never are).
+    void setBaselineRow(int tableRow) { m_baselineRow = tableRow; }
+    int baselineRow() const { return m_baselineRow; }
+    /// Marks the best number of each shown metric column among the shown runs Best, by the
+    /// metric's direction (set in `directions`, else guessed from its name). One pass over
+    /// the metric columns; until it is called no cell is Best.
+    void markBest(const DirectionOverrides &directions = {});
+
+    /// A key column's family; a metric column's direction.
+    ColumnMeta columnMeta(int column) const override;
+    CellMarks cellMarks(int row, int column) const override;
+    QString description() const override;
+
 private:
     const RunTable &m_table;
     std::vector<int> m_rows;
     std::vector<ViewColumn> m_columns;
+    int m_baselineRow = -1;
+    DirectionOverrides m_directions;
+    BestValues m_best;
 };
 
 /// A resolved sort key: a run field or a table column.
