@@ -1,4 +1,5 @@
 #include "tablewriter.h"
+#include "writersupport.h"
 
 #include "run/flatten.h"
 
@@ -13,6 +14,7 @@
 namespace runlens {
 
 using namespace Qt::StringLiterals;
+using namespace exportdetail;
 
 std::optional<TableFormat> tableFormatFromName(const QString &name) {
     const QString n = name.toLower();
@@ -21,7 +23,24 @@ std::optional<TableFormat> tableFormatFromName(const QString &name) {
     if (n == u"tsv") return TableFormat::Tsv;
     if (n == u"md" || n == u"markdown") return TableFormat::Markdown;
     if (n == u"json") return TableFormat::Json;
+    if (n == u"latex" || n == u"tex") return TableFormat::Latex;
+    if (n == u"html" || n == u"htm") return TableFormat::Html;
     return std::nullopt;
+}
+
+bool isForPeople(TableFormat format) {
+    switch (format) {
+    case TableFormat::Text:
+    case TableFormat::Markdown:
+    case TableFormat::Latex:
+    case TableFormat::Html:
+        return true;
+    case TableFormat::Csv:
+    case TableFormat::Tsv:
+    case TableFormat::Json:
+        break;
+    }
+    return false;
 }
 
 namespace {
@@ -61,23 +80,6 @@ QString markdownField(const QString &text) {
     return s;
 }
 
-/// A column is numeric (right-aligned) when every present cell is a number.
-std::vector<bool> numericColumns(const TableSource &t) {
-    std::vector<bool> numeric(std::size_t(t.columnCount()), true);
-    std::vector<bool> any(std::size_t(t.columnCount()), false);
-    for (int r = 0; r < t.rowCount(); ++r)
-        for (int c = 0; c < t.columnCount(); ++c) {
-            if (!numeric[std::size_t(c)]) continue;
-            const Value v = t.cell(r, c);
-            if (v.isMissing()) continue;
-            any[std::size_t(c)] = true;
-            if (!v.isNumber()) numeric[std::size_t(c)] = false;
-        }
-    for (std::size_t c = 0; c < numeric.size(); ++c)
-        numeric[c] = numeric[c] && any[c];
-    return numeric;
-}
-
 bool isStrictJson(const QString &text) {
     rapidjson::Document d;
     const QByteArray utf8 = text.toUtf8();
@@ -113,33 +115,6 @@ QString jsonValue(const Value &v) {
     return u"null"_s;
 }
 
-/// Buffers output and hands it to the device in chunks of about 1 MB.
-class Sink {
-public:
-    explicit Sink(QIODevice &device)
-        : m_device(device) {}
-    Sink &operator+=(const QString &s) {
-        m_buffer += s;
-        if (m_buffer.size() > (1 << 19)) flush();
-        return *this;
-    }
-    Sink &operator+=(QChar c) {
-        m_buffer += c;
-        return *this;
-    }
-    bool flush() {
-        const QByteArray bytes = m_buffer.toUtf8();
-        m_buffer.clear();
-        m_ok = m_ok && m_device.write(bytes) == bytes.size();
-        return m_ok;
-    }
-
-private:
-    QIODevice &m_device;
-    QString m_buffer;
-    bool m_ok = true;
-};
-
 QString clipText(QString s, const WriteOptions &o) {
     s.replace(u'\n', u' ').replace(u'\t', u' ');
     if (o.maxTextWidth > 0 && s.size() > o.maxTextWidth)
@@ -147,27 +122,38 @@ QString clipText(QString s, const WriteOptions &o) {
     return s;
 }
 
+std::vector<ColumnMeta> columnMetas(const TableSource &t) {
+    std::vector<ColumnMeta> meta;
+    for (int c = 0; c < t.columnCount(); ++c)
+        meta.push_back(t.columnMeta(c));
+    return meta;
+}
+
 void writeText(const TableSource &t, const WriteOptions &o, Sink &out) {
     const int cols = t.columnCount();
+    const std::vector<ColumnMeta> meta = columnMetas(t);
+    const auto text = [&](int r, int c) {
+        const Value v = t.cell(r, c);
+        return clipText(peopleText(t, r, c, meta[std::size_t(c)], v, v.displayText(), o), o);
+    };
     std::vector<qsizetype> width(std::size_t(cols), 0);
     for (int c = 0; c < cols; ++c)
         width[std::size_t(c)] = clipText(t.header(c), o).size();
     for (int r = 0; r < t.rowCount(); ++r)
         for (int c = 0; c < cols; ++c)
-            width[std::size_t(c)] =
-                std::max(width[std::size_t(c)], clipText(t.cell(r, c).displayText(), o).size());
+            width[std::size_t(c)] = std::max(width[std::size_t(c)], text(r, c).size());
     const std::vector<bool> numeric = numericColumns(t);
     const auto line = [&](int r) {
-        QString text;
+        QString row;
         for (int c = 0; c < cols; ++c) {
-            const QString s = clipText(r < 0 ? t.header(c) : t.cell(r, c).displayText(), o);
-            if (c > 0) text += u"  "_s;
-            text += numeric[std::size_t(c)] && r >= 0 ? s.rightJustified(width[std::size_t(c)])
-                                                      : s.leftJustified(width[std::size_t(c)]);
+            const QString s = r < 0 ? clipText(t.header(c), o) : text(r, c);
+            if (c > 0) row += u"  "_s;
+            row += numeric[std::size_t(c)] && r >= 0 ? s.rightJustified(width[std::size_t(c)])
+                                                     : s.leftJustified(width[std::size_t(c)]);
         }
-        while (text.endsWith(u' '))
-            text.chop(1);
-        out += text;
+        while (row.endsWith(u' '))
+            row.chop(1);
+        out += row;
         out += u'\n';
     };
     line(-1);
@@ -205,7 +191,7 @@ bool writeTable(const TableSource &t, TableFormat format, QIODevice &device,
             QString block;
             for (int r = first; r < last; ++r) {
                 for (int c = 0; c < cols; ++c) {
-                    const Value v = t.cell(r, c);
+                    const Value v = programValue(t.cell(r, c), o);
                     if (c) block += sep;
                     block += csv ? csvField(v, o) : tsvField(v, o);
                 }
@@ -226,6 +212,7 @@ bool writeTable(const TableSource &t, TableFormat format, QIODevice &device,
     }
     case TableFormat::Markdown: {
         const std::vector<bool> numeric = numericColumns(t);
+        const std::vector<ColumnMeta> meta = columnMetas(t);
         out += u'|';
         for (int c = 0; c < cols; ++c)
             out += u' ' + markdownField(t.header(c)) + u" |"_s;
@@ -235,8 +222,13 @@ bool writeTable(const TableSource &t, TableFormat format, QIODevice &device,
         out += u'\n';
         for (int r = 0; r < t.rowCount(); ++r) {
             out += u'|';
-            for (int c = 0; c < cols; ++c)
-                out += u' ' + markdownField(t.cell(r, c).exportText()) + u" |"_s;
+            for (int c = 0; c < cols; ++c) {
+                const Value v = t.cell(r, c);
+                out +=
+                    u' ' +
+                    markdownField(peopleText(t, r, c, meta[std::size_t(c)], v, v.exportText(), o)) +
+                    u" |"_s;
+            }
             out += u'\n';
         }
         break;
@@ -247,7 +239,7 @@ bool writeTable(const TableSource &t, TableFormat format, QIODevice &device,
             out += u"  {"_s;
             bool first = true;
             for (int c = 0; c < cols; ++c) {
-                const Value v = t.cell(r, c);
+                const Value v = programValue(t.cell(r, c), o);
                 if (v.isMissing()) continue;
                 out +=
                     (first ? QString() : u", "_s) + jsonQuote(t.header(c)) + u": "_s + jsonValue(v);
@@ -258,6 +250,12 @@ bool writeTable(const TableSource &t, TableFormat format, QIODevice &device,
         out += u"]\n"_s;
         break;
     }
+    case TableFormat::Latex:
+        writeLatex(t, o, out);
+        break;
+    case TableFormat::Html:
+        writeHtml(t, o, out);
+        break;
     }
     return out.flush();
 }

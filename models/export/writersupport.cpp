@@ -1,0 +1,52 @@
+#include "writersupport.h"
+
+#include <cmath>
+
+namespace runlens::exportdetail {
+
+bool Sink::flush() {
+    const QByteArray bytes = m_buffer.toUtf8();
+    m_buffer.clear();
+    m_ok = m_ok && m_device.write(bytes) == bytes.size();
+    return m_ok;
+}
+
+std::vector<bool> numericColumns(const TableSource &t) {
+    std::vector<bool> numeric(std::size_t(t.columnCount()), true);
+    std::vector<bool> any(std::size_t(t.columnCount()), false);
+    for (int r = 0; r < t.rowCount(); ++r)
+        for (int c = 0; c < t.columnCount(); ++c) {
+            if (!numeric[std::size_t(c)]) continue;
+            const Value v = t.cell(r, c);
+            if (v.isMissing()) continue;
+            any[std::size_t(c)] = true;
+            if (!v.isNumber()) numeric[std::size_t(c)] = false;
+        }
+    for (std::size_t c = 0; c < numeric.size(); ++c)
+        numeric[c] = numeric[c] && any[c];
+    return numeric;
+}
+
+double roundSignificant(double x, int digits) {
+    if (digits <= 0 || !std::isfinite(x) || x == 0) return x;
+    // printf's correctly rounded decimal, read back: 0.123456 to 3 digits is 0.123 exactly as
+    // the shortest spelling of the nearest double says it.
+    return QString::number(x, 'g', digits).toDouble();
+}
+
+Value programValue(const Value &v, const WriteOptions &o) {
+    if (o.precision <= 0 || v.type() != Value::Type::Real) return v;
+    return Value::real(roundSignificant(v.toDouble(), o.precision));
+}
+
+QString peopleText(const TableSource &t, int row, int column, const ColumnMeta &meta,
+                   const Value &v, const QString &base, const WriteOptions &o) {
+    if (o.precision <= 0) return base;
+    if (!meta.aggregates.empty())
+        if (const ColumnSummary *s = t.cellSummary(row, column))
+            return joinedText(meta.aggregates, *s, o.precision);
+    if (v.type() == Value::Type::Real) return formatSignificant(v.toDouble(), o.precision);
+    return base;
+}
+
+} // namespace runlens::exportdetail
