@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "clicommon.h"
+#include "viewoptions.h"
 
 #include "analysis/groupview.h"
 #include "analysis/keylist.h"
@@ -80,6 +81,8 @@ int tableCommand(const QStringList &args) {
     p.addOption({u"no-formula-guard"_s,
                  u"CSV/TSV: do not prefix string cells starting with = + - @ with a quote."_s});
     addGroupOptions(p);
+    addFilterOption(p, u"Only the runs"_s);
+    addViewOption(p);
     Common c;
     if (const auto status = parseCommon(p, args, c)) return *status;
     ViewSpec spec;
@@ -94,6 +97,10 @@ int tableCommand(const QStringList &args) {
         spec.sort.push_back(k);
     }
     GroupRequest group = groupRequest(p, c.format);
+    std::optional<SavedView> saved;
+    if (const auto status = readView(p, c.folders, saved)) return *status;
+    QString filter = p.value(u"filter"_s);
+    if (saved) applyView(*saved, p, c.format, spec, group, filter);
     if (isGrouped(group) && (p.isSet(u"columns"_s) || spec.varyingOnly)) {
         err(u"--columns and --varying do not apply to grouped output; choose metrics with --metrics"_s);
         return kUsage;
@@ -104,6 +111,10 @@ int tableCommand(const QStringList &args) {
     }
     group.sort = spec.sort;
     const LoadResult result = load(c);
+    if (const auto status =
+            selectRows(result.table, filter, saved && !p.isSet(u"filter"_s), spec.rows))
+        return *status;
+    group.rows = spec.rows;
     QString error;
     WriteOptions w;
     w.neutralizeFormulas = !p.isSet(u"no-formula-guard"_s);
@@ -143,15 +154,20 @@ int checkCommand(const QStringList &args) {
     addCommonOptions(p);
     p.addOption({u"notes"_s,
                  u"Also list notes (merged duplicate folders), which do not count as issues."_s});
+    addFilterOption(p, u"Only the issues of the runs"_s);
     Common c;
     if (const auto status = parseCommon(p, args, c)) return *status;
     const LoadResult result = load(c);
-    const IssueList issues(result.table, QDir::currentPath(), p.isSet(u"notes"_s));
+    std::optional<std::vector<int>> rows;
+    if (const auto status = selectRows(result.table, p.value(u"filter"_s), false, rows))
+        return *status;
+    const IssueList issues(result.table, QDir::currentPath(), p.isSet(u"notes"_s),
+                           rows.value_or(allRows(result.table)));
     const int status = writeOutput(issues, c.format, c.output);
     if (status != kOk) return status;
     if (!c.quiet)
         err(u"%1 of %2 run(s) have issues"_s.arg(issues.runsWithProblems())
-                .arg(result.table.rowCount()));
+                .arg(rows ? int(rows->size()) : result.table.rowCount()));
     return issues.runsWithProblems() > 0 ? kFound : kOk;
 }
 

@@ -1,5 +1,6 @@
 // `runlens diff`: runs compared key by key against a baseline.
 #include "clicommon.h"
+#include "viewoptions.h"
 
 #include "analysis/difftable.h"
 
@@ -17,6 +18,7 @@ int diffCommand(const QStringList &args) {
     p.addOption({u"runs"_s,
                  u"The runs to compare, two or more: ids, unique names or unique id prefixes."_s,
                  u"ID,..."_s});
+    addFilterOption(p, u"Instead of --runs, compare the runs"_s);
     p.addOption(
         {u"baseline"_s,
          u"The run the others are compared with (default: the first of --runs; added to them when not among them)."_s,
@@ -35,8 +37,12 @@ int diffCommand(const QStringList &args) {
     if (const auto status = parseCommon(p, args, c)) return *status;
     const QStringList specs = splitList(p.value(u"runs"_s));
     const bool overrides = p.isSet(u"overrides"_s), yaml = p.isSet(u"yaml"_s);
-    if (specs.isEmpty()) {
-        err(u"name the runs to compare with --runs ID,ID[,...]"_s);
+    if (specs.isEmpty() && !p.isSet(u"filter"_s)) {
+        err(u"name the runs to compare with --runs ID,ID[,...] or --filter EXPR"_s);
+        return kUsage;
+    }
+    if (!specs.isEmpty() && p.isSet(u"filter"_s)) {
+        err(u"choose the runs with one of --runs and --filter"_s);
         return kUsage;
     }
     if (overrides && yaml) {
@@ -51,6 +57,8 @@ int diffCommand(const QStringList &args) {
     const RunTable &table = result.table;
     QString error;
     std::vector<int> rows;
+    if (p.isSet(u"filter"_s))
+        if (const auto status = filterRows(table, p.value(u"filter"_s), rows)) return *status;
     for (const QString &spec : specs) {
         const int row = findRun(table, spec, &error);
         if (row < 0) {
@@ -75,7 +83,9 @@ int diffCommand(const QStringList &args) {
         baseline = at == rows.end() ? 0 : int(at - rows.begin());
     }
     if (rows.size() < 2) {
-        err(u"a diff needs two or more runs; --runs names %1"_s.arg(rows.size()));
+        err(u"a diff needs two or more runs; %1 %2"_s.arg(
+                p.isSet(u"filter"_s) ? u"--filter keeps"_s : u"--runs names"_s)
+                .arg(rows.size()));
         return kUsage;
     }
 

@@ -2,6 +2,7 @@
 // tests/data and compares standard output with tests/golden/<case>.txt and the exit status.
 // Set RUNLENS_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change.
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -9,7 +10,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "analysis/savedview.h"
+
+#include "testutil.h"
+
 using namespace Qt::StringLiterals;
+using runlens::SavedView;
 
 class TestCli : public QObject {
     Q_OBJECT
@@ -34,6 +40,33 @@ private:
         if (!p.waitForFinished(120000)) return {};
         return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
                 p.readAllStandardOutput(), p.readAllStandardError()};
+    }
+
+    /// Compares `out` with tests/golden/<data tag>.txt (rewrites it with RUNLENS_UPDATE_GOLDEN).
+    static void compareWithGolden(const QByteArray &out) {
+        const QString goldenPath =
+            QDir(QStringLiteral(QT_TESTCASE_SOURCEDIR))
+                .filePath(u"golden/%1.txt"_s.arg(QString::fromLatin1(QTest::currentDataTag())));
+        if (qEnvironmentVariableIsSet("RUNLENS_UPDATE_GOLDEN")) {
+            QFile f(goldenPath);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(out);
+            return;
+        }
+        QFile f(goldenPath);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(u"missing golden file "_s + goldenPath));
+        const QByteArray expected = f.readAll();
+        if (out != expected) {
+            // Show the first differing line so a failure reads as a diff.
+            const QList<QByteArray> a = out.split('\n'), b = expected.split('\n');
+            for (qsizetype i = 0; i < std::max(a.size(), b.size()); ++i) {
+                const QByteArray x = a.value(i), y = b.value(i);
+                if (x != y)
+                    QFAIL(qPrintable(
+                        u"line %1 differs\n  actual:   %2\n  expected: %3"_s.arg(i + 1).arg(
+                            QString::fromUtf8(x), QString::fromUtf8(y))));
+            }
+        }
     }
 
 private slots:
@@ -146,6 +179,35 @@ private slots:
         row("check_dupes_notes",
             {u"check"_s, u"wandb_dupes"_s, u"--notes"_s, u"--format"_s, u"csv"_s}, 0);
         row("check_clean", {u"check"_s, u"wandb_old"_s, u"generic"_s, u"--format"_s, u"csv"_s}, 0);
+        // The query language: exactly the adam runs with lr below 1e-3 (3 seeds of 1e-4 and of
+        // 3e-4, checked against the example sweep's configs), in every command that filters.
+        const QString adamLowLr = u"optimizer.name == \"adam\" and optimizer.lr < 1e-3"_s;
+        row("filter_examples_adam_lr",
+            {u"table"_s, examples, u"--filter"_s, adamLowLr, u"--columns"_s,
+             u"name,optimizer.name,optimizer.lr,seed,val/acc"_s, u"--format"_s, u"csv"_s},
+            0);
+        row("filter_examples_grouped",
+            {u"table"_s, examples, u"--filter"_s, adamLowLr, u"--group-by"_s, u"optimizer.lr"_s,
+             u"--metrics"_s, u"val/acc"_s, u"--format"_s, u"text"_s},
+            0);
+        row("filter_examples_fields_varying",
+            {u"table"_s, examples, u"--filter"_s,
+             u"format == \"generic\" or (status != \"finished\" and start >= \"2024-05-02\")"_s,
+             u"--columns"_s, u"name,format,status,start,model.*"_s, u"--varying"_s, u"--format"_s,
+             u"csv"_s},
+            0);
+        row("filter_check_malformed",
+            {u"check"_s, u"malformed"_s, u"--filter"_s, u"id ~ /^alias/"_s, u"--format"_s,
+             u"csv"_s},
+            1);
+        row("filter_check_none",
+            {u"check"_s, u"malformed"_s, u"--filter"_s, u"issues == 0"_s, u"--format"_s, u"csv"_s},
+            0);
+        row("filter_diff_examples",
+            {u"diff"_s, examples, u"--filter"_s,
+             u"optimizer.name == \"sgd\" and optimizer.lr == 0.1 and seed in [0, 1]"_s,
+             u"--format"_s, u"csv"_s},
+            0);
     }
 
     void golden() {
@@ -154,29 +216,7 @@ private slots:
         const Result r = runlens(args + QStringList{u"-q"_s, u"--jobs"_s, u"2"_s});
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2(r.err.isEmpty(), r.err.constData());
-        const QString goldenPath =
-            QDir(QStringLiteral(QT_TESTCASE_SOURCEDIR))
-                .filePath(u"golden/%1.txt"_s.arg(QString::fromLatin1(QTest::currentDataTag())));
-        if (qEnvironmentVariableIsSet("RUNLENS_UPDATE_GOLDEN")) {
-            QFile f(goldenPath);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(r.out);
-            return;
-        }
-        QFile f(goldenPath);
-        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(u"missing golden file "_s + goldenPath));
-        const QByteArray expected = f.readAll();
-        if (r.out != expected) {
-            // Show the first differing line so a failure reads as a diff.
-            const QList<QByteArray> a = r.out.split('\n'), b = expected.split('\n');
-            for (qsizetype i = 0; i < std::max(a.size(), b.size()); ++i) {
-                const QByteArray x = a.value(i), y = b.value(i);
-                if (x != y)
-                    QFAIL(qPrintable(
-                        u"line %1 differs\n  actual:   %2\n  expected: %3"_s.arg(i + 1).arg(
-                            QString::fromUtf8(x), QString::fromUtf8(y))));
-            }
-        }
+        compareWithGolden(r.out);
     }
 
     void jobsDoNotChangeOutput() {
@@ -302,6 +342,32 @@ private slots:
             << diff + QStringList{u"--runs"_s, u"5sy8ppad,iex6kggx"_s, u"--yaml"_s, u"--format"_s,
                                   u"csv"_s}
             << u"--format does not apply"_s;
+        QTest::newRow("bad filter")
+            << QStringList{u"table"_s, u"../../resources/examples/runs"_s, u"--filter"_s,
+                           u"optimiser.lr < 1e-3"_s}
+            << u"runlens: --filter: at 1:1: unknown key optimiser.lr \u2014 did you mean optimizer.lr?\n"_s;
+        QTest::newRow("filter syntax")
+            << QStringList{u"table"_s, u"generic"_s, u"--filter"_s, u"seed == 1 and"_s}
+            << u"--filter: at 1:14: expected a key, found the end of the query"_s;
+        QTest::newRow("filter unquoted string")
+            << QStringList{u"table"_s, u"generic"_s, u"--filter"_s, u"optimizer.name == sgd"_s}
+            << u"at 1:19: expected a value, found 'sgd': strings are quoted, \"sgd\""_s;
+        QTest::newRow("filter on check")
+            << QStringList{u"check"_s, u"generic"_s, u"--filter"_s, u"seed <"_s}
+            << u"--filter: at 1:7: expected a value"_s;
+        QTest::newRow("filter on diff")
+            << QStringList{u"diff"_s, u"generic"_s, u"--filter"_s, u"sed == 1"_s}
+            << u"did you mean seed?"_s;
+        QTest::newRow("diff filter and runs")
+            << QStringList{u"diff"_s, u"generic"_s, u"--filter"_s, u"seed == 1"_s, u"--runs"_s,
+                           u"exp-yaml,exp-json"_s}
+            << u"one of --runs and --filter"_s;
+        QTest::newRow("diff filter of one run")
+            << QStringList{u"diff"_s, u"generic"_s, u"--filter"_s, u"seed == 1"_s}
+            << u"--filter keeps 1"_s;
+        QTest::newRow("view without views")
+            << QStringList{u"table"_s, u"generic"_s, u"--view"_s, u"best"_s}
+            << u"no view named 'best' in generic (there are no saved views)"_s;
         QTest::newRow("unwritable output")
             << QStringList{u"table"_s, u"generic"_s, u"-o"_s, u"/proc/no/such/file.csv"_s}
             << u"cannot write"_s;
@@ -314,6 +380,93 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.out.isEmpty());
         QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+    }
+
+    void views_data() {
+        QTest::addColumn<QStringList>("args"); ///< after `table COPY`, the example runs' copy
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message"); ///< on standard error; empty: output as golden
+        const auto row = [](const char *name, const QStringList &args, int code,
+                            const QString &message = {}) {
+            QTest::newRow(name) << args << code << message;
+        };
+        row("view_examples_best", {u"--view"_s, u"best"_s, u"--format"_s, u"csv"_s}, 0);
+        row("view_examples_overridden",
+            {u"--view"_s, u"best"_s, u"--filter"_s, u"seed == 0"_s, u"--sort"_s, u"name"_s,
+             u"--columns"_s, u"name,optimizer.name,val/acc"_s, u"--format"_s, u"csv"_s},
+            0);
+        row("view_examples_grouped_text", {u"--view"_s, u"by lr"_s, u"--format"_s, u"text"_s}, 0);
+        row("view_examples_grouped_csv", {u"--view"_s, u"by lr"_s, u"--format"_s, u"csv"_s}, 0);
+        row("view_examples_grouped_overridden",
+            {u"--view"_s, u"by lr"_s, u"--group-by"_s, u"seed"_s, u"--agg"_s, u"median"_s,
+             u"--format"_s, u"csv"_s},
+            0);
+        row("view_examples_words", {u"--view"_s, u"words"_s, u"--format"_s, u"csv"_s}, 0);
+        row("unknown view", {u"--view"_s, u"nope"_s}, 2,
+            u"--view: no view named 'nope' in "_s);
+        row("unknown view lists the views", {u"--view"_s, u"nope"_s}, 2,
+            u"(saved views: bad filter, best, broken, by lr, words)"_s);
+        row("broken view", {u"--view"_s, u"broken"_s}, 2, u"broken.json): not valid JSON"_s);
+        row("view with a bad filter", {u"--view"_s, u"bad filter"_s}, 2,
+            u"the view's filter: at 1:1: unknown key optimiser.lr \u2014 did you mean optimizer.lr?"_s);
+    }
+
+    void views() {
+        // Views saved beside a copy of the example runs (never written into the sources).
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        static const QTemporaryDir copy;
+        static const bool made = [&] {
+            const QString from =
+                QStringLiteral(QT_TESTCASE_SOURCEDIR) + u"/../resources/examples/runs"_s;
+            QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString file = it.next();
+                const QString to = copy.filePath(QDir(from).relativeFilePath(file));
+                QFile::remove(to);
+                if (!QDir().mkpath(QFileInfo(to).absolutePath()) || !QFile::copy(file, to))
+                    return false;
+                QFile out(to); // the newest of two folders of one run wins: keep the times
+                if (!out.open(QIODevice::ReadWrite) ||
+                    !out.setFileTime(QFileInfo(file).lastModified(), QFileDevice::FileModificationTime))
+                    return false;
+            }
+            SavedView best;
+            best.name = u"best"_s;
+            best.filter = u"optimizer.name == \"adam\""_s;
+            best.columns = {u"run:name"_s, u"config:optimizer.lr"_s, u"metric:val/acc"_s};
+            best.pinned = {u"config:seed"_s};
+            best.sort = {{u"metric:val/acc"_s, true}};
+            SavedView byLr;
+            byLr.name = u"by lr"_s;
+            byLr.filter = u"optimizer.name in [\"adam\", \"adamw\"]"_s;
+            byLr.groupBy = {u"config:optimizer.name"_s, u"config:optimizer.lr"_s};
+            byLr.columns = {u"config:optimizer.name"_s, u"metric:val/acc"_s, u"metric:val/loss"_s};
+            byLr.aggregates = {u"mean"_s, u"count"_s};
+            byLr.sort = {{u"metric:val/acc"_s, true}};
+            const QString views = runlens::viewsFolder(copy.path()) + u'/';
+            return runlens::saveView(copy.path(), best) && runlens::saveView(copy.path(), byLr) &&
+                   testutil::writeFile(views + u"words.json"_s,
+                                       "{\"version\": 1, \"filter\": \"SGD\", \"varyingOnly\": true, "
+                                       "\"columns\": [\"name\", \"optimizer.name\", \"optimizer.lr\", "
+                                       "\"model.arch\"], \"future\": 1}") &&
+                   testutil::writeFile(views + u"broken.json"_s,
+                                       "{\"version\": 1, \"filter\": ") &&
+                   testutil::writeFile(views + u"bad filter.json"_s,
+                                       "{\"version\": 1, \"filter\": \"optimiser.lr < 1\"}");
+        }();
+        QVERIFY(made);
+        const Result r = runlens(QStringList{u"table"_s, copy.path()} + args +
+                                 QStringList{u"-q"_s, u"--jobs"_s, u"2"_s});
+        QCOMPARE(r.exitCode, exitCode);
+        if (!message.isEmpty()) {
+            QVERIFY(r.out.isEmpty());
+            QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+            return;
+        }
+        QVERIFY2(r.err.isEmpty(), r.err.constData());
+        compareWithGolden(r.out);
     }
 };
 

@@ -141,6 +141,7 @@ std::unique_ptr<TableSource> makeGroupedView(const RunTable &table, const GroupR
                                              QString *error) {
     std::vector<int> rows(std::size_t(table.rowCount()));
     std::iota(rows.begin(), rows.end(), 0);
+    if (request.rows) rows = *request.rows;
     std::vector<Aggregate> aggregates;
     if (!parseAggregates(request.aggregates, aggregates, error)) return nullptr;
 

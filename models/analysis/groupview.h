@@ -22,6 +22,7 @@ struct GroupRequest {
     bool joined = false;        ///< aggregates joined into one cell per metric, for people
     bool missingLabel = false;  ///< `(missing)` in the key cell of runs lacking it, for people
     std::vector<SortKey> sort;  ///< GroupTable::sort() keys; not for a pivot
+    std::optional<std::vector<int>> rows; ///< the runs to group (a filter's); all when unset
 };
 
 /// Whether the request asks for a grouped view at all.

@@ -3,6 +3,7 @@
 #include <QDir>
 
 #include <algorithm>
+#include <numeric>
 
 namespace runlens {
 
@@ -87,9 +88,17 @@ QString displayPath(const QString &path, const QString &baseDir) {
 }
 
 IssueList::IssueList(const RunTable &table, const QString &baseDir, bool includeNotes)
+    : IssueList(table, baseDir, includeNotes, [&] {
+        std::vector<int> rows(std::size_t(table.rowCount()));
+        std::iota(rows.begin(), rows.end(), 0);
+        return rows;
+    }()) {}
+
+IssueList::IssueList(const RunTable &table, const QString &baseDir, bool includeNotes,
+                     const std::vector<int> &rows)
     : m_table(table)
     , m_baseDir(baseDir) {
-    for (int r = 0; r < table.rowCount(); ++r) {
+    for (int r : rows) {
         const RunInfo &run = table.run(r);
         if (run.problemCount() > 0) ++m_runsWithProblems;
         for (std::size_t i = 0; i < run.issues.size(); ++i)

@@ -44,6 +44,9 @@ private:
 class IssueList final : public TableSource {
 public:
     IssueList(const RunTable &table, const QString &baseDir, bool includeNotes);
+    /// The issues of these runs (table rows) only, in this order.
+    IssueList(const RunTable &table, const QString &baseDir, bool includeNotes,
+              const std::vector<int> &rows);
 
     int rowCount() const override { return int(m_rows.size()); }
     int columnCount() const override { return 6; }

@@ -237,6 +237,7 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
                                        QString *error) {
     std::vector<int> rows(std::size_t(table.rowCount()));
     std::iota(rows.begin(), rows.end(), 0);
+    if (spec.rows) rows = *spec.rows;
 
     if (!spec.sort.empty()) {
         std::vector<ColumnSort> keys;

@@ -28,6 +28,9 @@ struct ViewSpec {
     QStringList columns;
     bool varyingOnly = false; ///< drop key columns whose value is the same in every shown run
     std::vector<SortKey> sort;
+    /// The runs to show (table rows, in this order before sorting; a filter's result); all
+    /// when unset.
+    std::optional<std::vector<int>> rows;
 };
 
 /// One shown column: a run field or a table column, with its header.
