@@ -51,7 +51,7 @@ GroupRequest groupRequest(const QCommandLineParser &p, TableFormat format) {
     r.pivot = splitList(p.value(u"pivot"_s));
     r.metrics = splitList(p.value(u"metrics"_s));
     r.aggregates = splitList(p.value(u"agg"_s));
-    r.missingLabel = format == TableFormat::Text || format == TableFormat::Markdown;
+    r.missingLabel = isForPeople(format);
     r.joined = r.missingLabel && !p.isSet(u"agg-columns"_s);
     if (p.isSet(u"pivot"_s) && r.pivot.isEmpty()) r.pivot << QString(); // reported as misuse
     if (p.isSet(u"group-by"_s) && r.groupBy.isEmpty()) r.groupBy << QString();
@@ -80,11 +80,19 @@ int tableCommand(const QStringList &args) {
          u"KEY[:desc],..."_s});
     p.addOption({u"no-formula-guard"_s,
                  u"CSV/TSV: do not prefix string cells starting with = + - @ with a quote."_s});
+    p.addOption(
+        {u"baseline"_s,
+         u"Compare every run with this one (id, unique name or id prefix): LaTeX and HTML mark the values that differ from it."_s,
+         u"RUN"_s});
+    p.addOption({u"with-path"_s, u"Add each run's folder (the path column) after its id."_s});
+    addExportOptions(p);
     addGroupOptions(p);
     addFilterOption(p, u"Only the runs"_s);
     addViewOption(p);
     Common c;
     if (const auto status = parseCommon(p, args, c)) return *status;
+    WriteOptions w;
+    if (const auto status = parseExportOptions(p, c, w)) return *status;
     ViewSpec spec;
     spec.columns = splitList(p.value(u"columns"_s));
     spec.varyingOnly = p.isSet(u"varying"_s);
@@ -105,6 +113,11 @@ int tableCommand(const QStringList &args) {
         err(u"--columns and --varying do not apply to grouped output; choose metrics with --metrics"_s);
         return kUsage;
     }
+    if (isGrouped(group) && (p.isSet(u"baseline"_s) || p.isSet(u"with-path"_s))) {
+        err(u"--baseline and --with-path apply to one row per run, not to grouped output"_s);
+        return kUsage;
+    }
+    if (p.isSet(u"with-path"_s)) spec.columns = withPath(spec.columns);
     if (!isGrouped(group) && hasGroupOptionsOnly(p)) {
         err(u"--agg, --metrics, --agg-columns and --repetition-keys apply to grouped output (--group-by, --collapse-seeds or --pivot)"_s);
         return kUsage;
@@ -116,7 +129,6 @@ int tableCommand(const QStringList &args) {
         return *status;
     group.rows = spec.rows;
     QString error;
-    WriteOptions w;
     w.neutralizeFormulas = !p.isSet(u"no-formula-guard"_s);
     if (isGrouped(group)) {
         // A joined cell with every aggregate runs to about 110 characters; keep it whole.
@@ -128,11 +140,13 @@ int tableCommand(const QStringList &args) {
         }
         return writeOutput(*grouped, c.format, c.output, w);
     }
-    const auto view = makeTableView(result.table, spec, &error);
+    auto view = makeTableView(result.table, spec, &error);
     if (!view) {
         err(error);
         return kUsage;
     }
+    if (const auto status = markView(result.table, *view, p.value(u"baseline"_s), c.format))
+        return *status;
     return writeOutput(*view, c.format, c.output, w);
 }
 

@@ -1,10 +1,12 @@
 // Helpers every command of the command line shares: options, loading, writing.
 #include "clicommon.h"
 
+#include "analysis/diff.h"
 #include "readers/readerregistry.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QStandardPaths>
 
@@ -23,7 +25,7 @@ void err(const QString &message) {
 void addCommonOptions(QCommandLineParser &p) {
     p.addOption(
         {u"format"_s,
-         u"Output format: text, csv, tsv, md, json (default: text on a terminal, csv otherwise, or the -o file's extension)."_s,
+         u"Output format: text, csv, tsv, md, latex, html, json (default: text on a terminal, csv otherwise, or the -o file's extension)."_s,
          u"FORMAT"_s});
     p.addOption({{u"o"_s, u"output"_s},
                  u"Write to FILE (atomically) instead of standard output."_s,
@@ -70,7 +72,7 @@ std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, C
     else if (const auto f = tableFormatFromName(formatName))
         c.format = *f;
     else if (p.isSet(u"format"_s)) {
-        err(u"unknown format '%1' (use text, csv, tsv, md or json)"_s.arg(formatName));
+        err(u"unknown format '%1' (use text, csv, tsv, md, latex, html or json)"_s.arg(formatName));
         return kUsage;
     } else {
         c.format = TableFormat::Csv;
@@ -119,6 +121,65 @@ LoadResult load(const Common &c) {
     return result;
 }
 
+void addExportOptions(QCommandLineParser &p) {
+    p.addOption(
+        {u"precision"_s,
+         u"Round real numbers to N significant digits, in every format (default: every digit the file has)."_s,
+         u"N"_s});
+    p.addOption(
+        {u"caption"_s,
+         u"LaTeX: put the table in a table float with this caption. HTML: the page title."_s,
+         u"TEXT"_s});
+    p.addOption({u"label"_s, u"LaTeX: the table float's \\label."_s, u"KEY"_s});
+}
+
+std::optional<int> parseExportOptions(const QCommandLineParser &p, const Common &c,
+                                      WriteOptions &w) {
+    if (p.isSet(u"precision"_s)) {
+        bool ok = false;
+        w.precision = p.value(u"precision"_s).toInt(&ok);
+        if (!ok || w.precision < 1 || w.precision > 17) {
+            err(u"--precision takes a whole number of significant digits from 1 to 17"_s);
+            return kUsage;
+        }
+    }
+    w.caption = p.value(u"caption"_s);
+    w.label = p.value(u"label"_s);
+    static const QRegularExpression badLabel(u"[\\\\{}%#~^&$\\s]"_s);
+    if (w.label.contains(badLabel)) {
+        err(u"--label '%1': a LaTeX label cannot hold spaces or \\ { } % # ~ ^ & $"_s.arg(w.label));
+        return kUsage;
+    }
+    w.source = c.folders.join(u", "_s);
+    // SOURCE_DATE_EPOCH (reproducible builds) pins the time a page says it was written.
+    bool fixed = false;
+    const qint64 epoch = qEnvironmentVariable("SOURCE_DATE_EPOCH").toLongLong(&fixed);
+    w.written =
+        fixed ? QDateTime::fromSecsSinceEpoch(epoch, Qt::UTC) : QDateTime::currentDateTimeUtc();
+    return std::nullopt;
+}
+
+QStringList withPath(const QStringList &columns) {
+    // The view puts the id first wherever it is named, so the path lands right after it.
+    if (columns.isEmpty()) return {u"id"_s, u"run:path"_s, u"config:*"_s, u"metric:*"_s};
+    return QStringList{u"run:path"_s} + columns;
+}
+
+std::optional<int> markView(const RunTable &table, TableView &view, const QString &baseline,
+                            TableFormat format) {
+    if (!baseline.isEmpty()) {
+        QString error;
+        const int row = findRun(table, baseline, &error);
+        if (row < 0) {
+            err(u"--baseline: "_s + error);
+            return kUsage;
+        }
+        view.setBaselineRow(row);
+    }
+    if (format == TableFormat::Latex || format == TableFormat::Html) view.markBest();
+    return std::nullopt;
+}
+
 namespace {
 
 /// Runs `write` on standard output or, atomically, on the file `output`.
@@ -131,12 +192,20 @@ int writeTo(const QString &output, const std::function<bool(QIODevice &)> &write
         }
         return kOk;
     }
+    // Say what is wrong with the target in words before QSaveFile's terse reasons.
+    const QFileInfo target(output), folder(target.path());
+    QString problem;
+    if (target.isDir())
+        problem = u"it is a folder"_s;
+    else if (folder.exists() && !folder.isDir())
+        problem = u"'%1' is not a folder"_s.arg(target.path());
+    else if (!folder.exists())
+        problem = u"the folder '%1' does not exist"_s.arg(target.path());
     QSaveFile file(output);
-    if (!file.open(QIODevice::WriteOnly) || !write(file) || !file.commit()) {
-        err(u"cannot write '%1': %2"_s.arg(output, file.errorString()));
-        return kUsage;
-    }
-    return kOk;
+    if (problem.isEmpty() && file.open(QIODevice::WriteOnly) && write(file) && file.commit())
+        return kOk;
+    err(u"cannot write '%1': %2"_s.arg(output, problem.isEmpty() ? file.errorString() : problem));
+    return kUsage;
 }
 
 } // namespace

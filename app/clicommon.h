@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/tablesource.h"
+#include "analysis/tableview.h"
 #include "export/tablewriter.h"
 #include "readers/loader.h"
 
@@ -35,6 +36,22 @@ void addCommonOptions(QCommandLineParser &p);
 std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, Common &c);
 /// Reads the runs of the folders, with progress and a summary on standard error unless quiet.
 LoadResult load(const Common &c);
+
+/// Adds the options that shape an export: --precision, --caption, --label.
+void addExportOptions(QCommandLineParser &p);
+/// Reads them into `w` (with the folders as the HTML page's source and the time it is
+/// written: now, or SOURCE_DATE_EPOCH when set); an exit status on a bad value.
+std::optional<int> parseExportOptions(const QCommandLineParser &p, const Common &c,
+                                      WriteOptions &w);
+
+/// `--with-path`: the column specs with the run's folder after its id (the default columns
+/// spelled out when `columns` is empty).
+QStringList withPath(const QStringList &columns);
+/// Marks a per-run view for the formats that show marks (LaTeX, HTML): the best value of each
+/// metric column and, with `baseline` (a run as --runs names one), the values differing from
+/// that run's. An exit status when `baseline` names no run.
+std::optional<int> markView(const RunTable &table, TableView &view, const QString &baseline,
+                            TableFormat format);
 
 /// Writes a table to standard output or, atomically, to `output`; an exit status.
 int writeOutput(const TableSource &table, TableFormat format, const QString &output,

@@ -33,8 +33,11 @@ int diffCommand(const QStringList &args) {
                  u"Instead of the table, print the differing config keys of every run as YAML."_s});
     p.addOption({u"no-formula-guard"_s,
                  u"CSV/TSV: do not prefix string cells starting with = + - @ with a quote."_s});
+    addExportOptions(p);
     Common c;
     if (const auto status = parseCommon(p, args, c)) return *status;
+    WriteOptions w;
+    if (const auto status = parseExportOptions(p, c, w)) return *status;
     const QStringList specs = splitList(p.value(u"runs"_s));
     const bool overrides = p.isSet(u"overrides"_s), yaml = p.isSet(u"yaml"_s);
     if (specs.isEmpty() && !p.isSet(u"filter"_s)) {
@@ -113,11 +116,9 @@ int diffCommand(const QStringList &args) {
         }
         return writeText(text, c.output);
     }
-    const bool joined = c.format == TableFormat::Text || c.format == TableFormat::Markdown;
-    WriteOptions w;
     w.neutralizeFormulas = !p.isSet(u"no-formula-guard"_s);
     w.maxTextWidth = 80; // a value with its change against the baseline
-    return writeOutput(DiffTable(diff, joined), c.format, c.output, w);
+    return writeOutput(DiffTable(diff, isForPeople(c.format), w.precision), c.format, c.output, w);
 }
 
 } // namespace runlens::cli

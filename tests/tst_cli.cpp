@@ -35,6 +35,7 @@ private:
         p.setWorkingDirectory(QFINDTESTDATA("data"));
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"XDG_CACHE_HOME"_s, cacheHome.isEmpty() ? processCache.path() : cacheHome);
+        env.insert(u"SOURCE_DATE_EPOCH"_s, u"1714651200"_s); // the time an HTML page states
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(RUNLENS_BINARY), args);
         if (!p.waitForFinished(120000)) return {};
@@ -173,6 +174,32 @@ private slots:
             diff + QStringList{u"--baseline"_s, u"iex6kggx"_s, u"--all"_s, u"--no-metrics"_s,
                                u"--format"_s, u"tsv"_s},
             0);
+        // Exports for papers and pages (their LaTeX compiles: tst_export).
+        const QStringList perRun = {
+            u"table"_s,     examples,
+            u"--columns"_s, u"optimizer.name,optimizer.lr,val/acc,val/loss"_s,
+            u"--sort"_s,    u"val/acc:desc"_s};
+        row("table_examples_latex", perRun + QStringList{u"--format"_s, u"latex"_s}, 0);
+        row("table_examples_latex_precision",
+            perRun + QStringList{u"--precision"_s, u"3"_s, u"--format"_s, u"tex"_s}, 0);
+        row("table_examples_html",
+            perRun + QStringList{u"--baseline"_s, u"5sy8ppad"_s, u"--format"_s, u"html"_s}, 0);
+        row("table_examples_csv_precision",
+            perRun + QStringList{u"--precision"_s, u"2"_s, u"--format"_s, u"csv"_s}, 0);
+        row("table_examples_json_precision",
+            perRun + QStringList{u"--precision"_s, u"2"_s, u"--format"_s, u"json"_s}, 0);
+        const QStringList paper = byOptimizer + QStringList{u"--metrics"_s, u"val/acc,val/loss"_s};
+        row("group_examples_latex",
+            paper + QStringList{u"--caption"_s,
+                                u"Validation accuracy and loss, mean \u00b1 std over seeds"_s,
+                                u"--label"_s, u"tab:sweep"_s, u"--format"_s, u"latex"_s},
+            0);
+        row("group_examples_html", paper + QStringList{u"--format"_s, u"html"_s}, 0);
+        row("pivot_examples_latex", pivot + QStringList{u"--format"_s, u"latex"_s}, 0);
+        row("diff_examples_latex", diff + QStringList{u"--format"_s, u"latex"_s}, 0);
+        row("diff_examples_html", diff + QStringList{u"--format"_s, u"html"_s}, 0);
+        row("table_escaping_latex", {u"table"_s, u"escaping"_s, u"--format"_s, u"latex"_s}, 0);
+        row("table_escaping_html", {u"table"_s, u"escaping"_s, u"--format"_s, u"html"_s}, 0);
         row("keys_generic", {u"keys"_s, u"generic"_s, u"--format"_s, u"csv"_s}, 0);
         row("keys_wandb", {u"keys"_s, u"wandb_old"_s, u"wandb_new"_s, u"--format"_s, u"csv"_s}, 0);
         row("check_malformed", {u"check"_s, u"malformed"_s, u"--format"_s, u"csv"_s}, 1);
@@ -272,6 +299,58 @@ private slots:
                  QStringList{u"out.md"_s}); // no temp files left
     }
 
+    void withPathAddsTheRunFolder() {
+        const Result r = runlens({u"table"_s, u"generic"_s, u"--with-path"_s, u"--columns"_s,
+                                  u"seed"_s, u"--format"_s, u"csv"_s, u"-q"_s});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = QString::fromUtf8(r.out).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.value(0), u"id,path,seed"_s);
+        QVERIFY(lines.size() > 2);
+        for (const QString &line : lines.mid(1)) {
+            const QStringList fields = line.split(u',');
+            QVERIFY2(QFileInfo(fields.value(1)).isDir(), qPrintable(line));
+            QVERIFY2(QFileInfo(fields.value(1)).isAbsolute(), qPrintable(line));
+        }
+    }
+
+    void writesLatexAndHtmlFilesByExtension() {
+        QTemporaryDir dir;
+        for (const QString &name : {u"t.tex"_s, u"t.html"_s}) {
+            const QString target = dir.filePath(name);
+            const Result r = runlens({u"table"_s, u"generic"_s, u"-o"_s, target, u"-q"_s});
+            QCOMPARE(r.exitCode, 0);
+            QFile f(target);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray text = f.readAll();
+            QVERIFY2(
+                text.contains(name.endsWith(u".tex"_s) ? "\\begin{tabular}" : "<!DOCTYPE html>"),
+                text.constData());
+        }
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), (QStringList{u"t.html"_s, u"t.tex"_s}));
+    }
+
+    void unwritableOutputLeavesNothing_data() {
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("folder missing") << u"no/such/folder/out.tex"_s << u"does not exist"_s;
+        QTest::newRow("a folder") << u"."_s << u"it is a folder"_s;
+        QTest::newRow("through a file") << u"README.md/out.html"_s << u"is not a folder"_s;
+    }
+
+    void unwritableOutputLeavesNothing() {
+        // Runs as root in CI, where a read-only folder is still writable; these targets are
+        // unwritable for anyone. The exit status is the CLI's 2, with one line naming why.
+        QFETCH(QString, target);
+        QFETCH(QString, message);
+        const Result r =
+            runlens({u"table"_s, u"generic"_s, u"--format"_s, u"latex"_s, u"-o"_s, target});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        const QString err = QString::fromUtf8(r.err).trimmed().split(u'\n').last();
+        QVERIFY2(err.startsWith(u"runlens: cannot write '%1': "_s.arg(target)), qPrintable(err));
+        QVERIFY2(err.contains(message), qPrintable(err));
+    }
+
     void badUsage_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
@@ -368,6 +447,17 @@ private slots:
         QTest::newRow("view without views")
             << QStringList{u"table"_s, u"generic"_s, u"--view"_s, u"best"_s}
             << u"no view named 'best' in generic (there are no saved views)"_s;
+        QTest::newRow("precision zero")
+            << QStringList{u"table"_s, u"generic"_s, u"--precision"_s, u"0"_s} << u"--precision"_s;
+        QTest::newRow("precision not a number")
+            << QStringList{u"table"_s, u"generic"_s, u"--precision"_s, u"x"_s} << u"--precision"_s;
+        QTest::newRow("label with a space")
+            << QStringList{u"table"_s, u"generic"_s, u"--label"_s, u"tab:a b"_s} << u"--label"_s;
+        QTest::newRow("baseline of grouped output")
+            << examples + QStringList{u"--group-by"_s, u"seed"_s, u"--baseline"_s, u"5sy8ppad"_s}
+            << u"one row per run"_s;
+        QTest::newRow("unknown baseline")
+            << examples + QStringList{u"--baseline"_s, u"nope"_s} << u"--baseline: no run"_s;
         QTest::newRow("unwritable output")
             << QStringList{u"table"_s, u"generic"_s, u"-o"_s, u"/proc/no/such/file.csv"_s}
             << u"cannot write"_s;

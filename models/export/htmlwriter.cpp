@@ -51,6 +51,7 @@ thead th.config { box-shadow: inset 0 3px #3b7dd8; }
 thead th.metric { box-shadow: inset 0 3px #e08a1e; }
 thead th.meta { box-shadow: inset 0 3px #888888; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
+td.long { white-space: normal; min-width: 20em; max-width: 40em; overflow-wrap: anywhere; }
 td.missing { color: #b1b8c0; text-align: center; }
 td.nan { color: #c0392b; font-style: italic; }
 .baseline { font-weight: bold; background: rgba(59, 125, 216, 0.19); }
@@ -105,7 +106,9 @@ QString cellHtml(const TableSource &t, int r, int c, const ColumnMeta &meta, boo
         text = QString(QChar(0x2014)); // the window's dash for no value
     } else {
         if (isNotFinite(v)) classes << u"nan"_s;
-        text = htmlEscape(peopleText(t, r, c, meta, v, v.exportText(), o));
+        const QString plain = peopleText(t, r, c, meta, v, v.exportText(), o);
+        if (plain.size() > 60) classes << u"long"_s; // wraps instead of widening its column
+        text = htmlEscape(plain);
         text.replace(u"\n"_s, u"<br>"_s);
     }
     return (classes.isEmpty() ? u"<td>"_s : u"<td class=\""_s + classes.join(u' ') + u"\">"_s) +

@@ -36,7 +36,9 @@ double roundSignificant(double x, int digits) {
 
 Value programValue(const Value &v, const WriteOptions &o) {
     if (o.precision <= 0 || v.type() != Value::Type::Real) return v;
-    return Value::real(roundSignificant(v.toDouble(), o.precision));
+    const double x = v.toDouble(), rounded = roundSignificant(x, o.precision);
+    // A number that rounding leaves alone keeps the file's spelling (0.0003, not 3e-04).
+    return rounded == x ? v : Value::real(rounded);
 }
 
 QString peopleText(const TableSource &t, int row, int column, const ColumnMeta &meta,
