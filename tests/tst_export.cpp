@@ -348,6 +348,26 @@ private slots:
                  "<td class=\"num\">1.23e-07</td>"_s);
     }
 
+    void precisionKeepsTrailingZeros() {
+        // People read a column of rounded numbers by their digits: 0.26 to 4 digits is 0.2600.
+        FakeTable t = column(u"x"_s, {Value::real(0.259958952665329), Value::real(0.99996),
+                                      Value::real(-0.00012344), Value::real(2.5e-9),
+                                      Value::real(98765.4321), Value::integer(7)});
+        t.meta = {ColumnMeta{Family::Metric, Direction::Higher, {}}};
+        WriteOptions o;
+        o.precision = 4;
+        QCOMPARE(latexRows(render(t, TableFormat::Latex, o)),
+                 (QStringList{u"0.2600"_s, u"1.000"_s, u"$-0.0001234$"_s,
+                              u"$2.500\\times10^{-9}$"_s, u"98765"_s, u"7"_s}));
+        QVERIFY(render(t, TableFormat::Markdown, o).contains(u"| 0.2600 |\n| 1.000 |"_s));
+        // Programs get the rounded number, spelled shortest.
+        QCOMPARE(render(t, TableFormat::Csv, o), u"x\n0.26\n1\n-0.0001234\n2.5e-09\n98770\n7\n"_s);
+        // A config value (a learning rate) reads as written, without padding zeros.
+        t.meta = {ColumnMeta{Family::Config, std::nullopt, {}}};
+        QCOMPARE(latexRows(render(t, TableFormat::Latex, o)).mid(0, 2),
+                 (QStringList{u"0.26"_s, u"1"_s}));
+    }
+
     void precisionOfJoinedCells() {
         // A joined cell keeps `mean ± spread` as reported (two significant digits of the
         // spread) whatever the precision; the lone numbers take the precision (4 by default).

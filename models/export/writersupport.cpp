@@ -1,5 +1,6 @@
 #include "writersupport.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace runlens::exportdetail {
@@ -47,8 +48,22 @@ QString peopleText(const TableSource &t, int row, int column, const ColumnMeta &
     if (!meta.aggregates.empty())
         if (const ColumnSummary *s = t.cellSummary(row, column))
             return joinedText(meta.aggregates, *s, o.precision);
-    if (v.type() == Value::Type::Real) return formatSignificant(v.toDouble(), o.precision);
-    return base;
+    if (v.type() != Value::Type::Real) return base;
+    // A measured number shows the digits it was rounded to (0.2600); a set one, a config
+    // value such as a learning rate, reads as written (0.0003, not 0.000300).
+    return meta.family == Family::Metric ? formatDigits(v.toDouble(), o.precision)
+                                         : formatSignificant(v.toDouble(), o.precision);
+}
+
+QString formatDigits(double x, int digits) {
+    if (!std::isfinite(x) || x == 0) return formatSignificant(x, digits);
+    // The exponent of the rounded number: 0.99996 to 4 digits is 1.000, not 1.0000.
+    const int exponent = int(std::floor(std::log10(std::abs(roundSignificant(x, digits)))));
+    // Whole numbers of more digits are shown whole, as formatSignificant() does.
+    if (exponent >= digits) return formatSignificant(x, digits);
+    if (exponent < -5) return QString::number(x, 'e', digits - 1);
+    // Fixed notation keeps the trailing zeros a column of rounded numbers needs (0.2600).
+    return QString::number(x, 'f', std::clamp(digits - 1 - exponent, 0, 17));
 }
 
 } // namespace runlens::exportdetail

@@ -45,11 +45,16 @@ double roundSignificant(double x, int digits);
 Value programValue(const Value &v, const WriteOptions &o);
 
 /// A cell as people read it (text, Markdown, LaTeX, HTML), where `base` is the value's own
-/// text: with WriteOptions::precision set, a real to that many significant digits and a
+/// text: with WriteOptions::precision set, a real to that many significant digits (a metric's
+/// with its trailing zeros, formatDigits(); others by formatSignificant()) and a
 /// joined summary cell (ColumnMeta::aggregates) by joinedText() with that many digits;
 /// `base` otherwise.
 QString peopleText(const TableSource &t, int row, int column, const ColumnMeta &meta,
                    const Value &v, const QString &base, const WriteOptions &o);
+
+/// `x` to `digits` significant digits for people, trailing zeros kept (`0.2600`, `1.20e-07`);
+/// whole numbers of more digits whole, NaN and infinities as formatSignificant() has them.
+QString formatDigits(double x, int digits);
 
 /// Digits for the numbers of a joined cell that are not a `mean ± spread` pair.
 inline int joinedDigits(const WriteOptions &o) {
