@@ -132,15 +132,6 @@ private:
     const Token &peek(std::size_t ahead = 0) const {
         return m_tokens[std::min(m_i + ahead, m_tokens.size() - 1)];
     }
-    static bool isWord(const Token &t, QStringView word) {
-        return t.kind == Token::Kind::Word && t.text.compare(word, Qt::CaseInsensitive) == 0;
-    }
-    static QString found(const Token &t) {
-        if (t.kind == Token::Kind::End) return u"the end of the query"_s;
-        if (t.kind == Token::Kind::String) return quoteString(t.text);
-        return u"'%1'"_s.arg(t.text);
-    }
-
     /// Sets the error at `t` (a malformed token reports its own fault) and returns null.
     NodePtr fail(const Token &t, const QString &message, const QStringList &expected = {},
                  const QString &suggestion = {}) {
@@ -149,13 +140,7 @@ private:
     }
     NodePtr failAt(int pos, int len, const QString &message, const QStringList &expected = {},
                    const QString &suggestion = {}) {
-        if (m_error) {
-            m_error->position = pos;
-            m_error->length = std::max(1, len);
-            m_error->message = message;
-            m_error->expected = expected;
-            m_error->suggestion = suggestion;
-        }
+        setError(m_error, pos, len, message, expected, suggestion);
         return nullptr;
     }
     NodePtr failLiteral(const Literal &lit, const QString &message,
@@ -175,26 +160,23 @@ private:
         return node;
     }
 
-    NodePtr parseOr() {
-        NodePtr left = parseAnd();
-        while (left && (isWord(peek(), u"or") || peek().kind == Token::Kind::OrOr)) {
+    /// `next {(word | symbol) next}`: the operands of one `or` or `and`, in one node.
+    NodePtr parseChain(Query::Node::Kind kind, QStringView word, Token::Kind symbol,
+                       NodePtr (Parser::*next)()) {
+        NodePtr left = (this->*next)();
+        while (left && (isWord(peek(), word) || peek().kind == symbol)) {
             ++m_i;
-            NodePtr right = parseAnd();
+            NodePtr right = (this->*next)();
             if (!right) return nullptr;
-            left = join(Query::Node::Kind::Or, std::move(left), std::move(right));
+            left = join(kind, std::move(left), std::move(right));
         }
         return left;
     }
-
+    NodePtr parseOr() {
+        return parseChain(Query::Node::Kind::Or, u"or", Token::Kind::OrOr, &Parser::parseAnd);
+    }
     NodePtr parseAnd() {
-        NodePtr left = parseNot();
-        while (left && (isWord(peek(), u"and") || peek().kind == Token::Kind::AndAnd)) {
-            ++m_i;
-            NodePtr right = parseNot();
-            if (!right) return nullptr;
-            left = join(Query::Node::Kind::And, std::move(left), std::move(right));
-        }
-        return left;
+        return parseChain(Query::Node::Kind::And, u"and", Token::Kind::AndAnd, &Parser::parseNot);
     }
 
     NodePtr parseNot() {

@@ -16,10 +16,6 @@ namespace {
 
 constexpr int kMaxValues = 200; ///< distinct values offered for one key
 
-bool isWord(const Token &t, QStringView word) {
-    return t.kind == Token::Kind::Word && t.text.compare(word, Qt::CaseInsensitive) == 0;
-}
-
 bool isKeyPart(const Token &t) {
     switch (t.kind) {
     case Token::Kind::Word:

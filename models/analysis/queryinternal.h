@@ -53,6 +53,14 @@ struct Token {
 /// (for completion and looksLikeQuery()).
 std::vector<Token> lex(const QString &text, bool tolerant = false);
 
+/// Whether `t` is the word `word`, ignoring case (keywords are read in any case).
+bool isWord(const Token &t, QStringView word);
+/// A token as an error message quotes what it found: `'adam'`, `"text"`, `the end of the query`.
+QString found(const Token &t);
+/// Sets `error` (when given) and returns false: the shape of every failure in the parser.
+bool setError(QueryError *error, int pos, int len, const QString &message,
+              const QStringList &expected = {}, const QString &suggestion = {});
+
 /// Whether a word is a keyword (case-insensitive): and or not in exists missing true false null
 /// nan inf infinity.
 bool isKeyword(const QString &word);

@@ -10,18 +10,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-bool fail(QueryError *error, int pos, int len, const QString &message,
-          const QStringList &expected = {}, const QString &suggestion = {}) {
-    if (error) {
-        error->position = pos;
-        error->length = std::max(1, len);
-        error->message = message;
-        error->expected = expected;
-        error->suggestion = suggestion;
-    }
-    return false;
-}
-
 std::optional<RunField> fieldNamed(const QString &name) {
     for (RunField f : queryFields())
         if (runFieldName(f) == name) return f;
@@ -80,11 +68,11 @@ void explainUnknown(const RunTable &table, const KeyRef &key, std::optional<Fami
             children << queryKey(table, c);
     }
     if (!children.isEmpty()) {
-        fail(error, key.pos, key.len,
-             u"%1 is not a key itself; its keys are %2"_s.arg(
-                 written,
-                 children.mid(0, 3).join(u", "_s) + (children.size() > 3 ? u", …"_s : u""_s)),
-             {u"a key"_s}, children.first());
+        setError(error, key.pos, key.len,
+                 u"%1 is not a key itself; its keys are %2"_s.arg(
+                     written,
+                     children.mid(0, 3).join(u", "_s) + (children.size() > 3 ? u", …"_s : u""_s)),
+                 {u"a key"_s}, children.first());
         return;
     }
     // Closest spellings: of the whole key, else of its last segment (`lr` -> optimizer.lr).
@@ -133,18 +121,18 @@ void explainUnknown(const RunTable &table, const KeyRef &key, std::optional<Fami
         if (const int c = table.findColumn(f, Key(key.segments)); c >= 0) {
             best = {familyName(f) + u':' + spellSegments(key.segments)};
             what = u"no %1 key %2"_s.arg(familyName(*family), Key(key.segments).display());
-            fail(error, key.pos, key.len,
-                 u"%1 \u2014 it is a %2 key: %3"_s.arg(what, familyName(f), best.first()),
-                 {u"a key"_s}, best.first());
+            setError(error, key.pos, key.len,
+                     u"%1 \u2014 it is a %2 key: %3"_s.arg(what, familyName(f), best.first()),
+                     {u"a key"_s}, best.first());
             return;
         }
     }
     if (best.isEmpty()) {
-        fail(error, key.pos, key.len, what, {u"a key"_s});
+        setError(error, key.pos, key.len, what, {u"a key"_s});
         return;
     }
-    fail(error, key.pos, key.len, u"%1 \u2014 did you mean %2?"_s.arg(what, alternatives(best)),
-         {u"a key"_s}, best.first());
+    setError(error, key.pos, key.len, u"%1 \u2014 did you mean %2?"_s.arg(what, alternatives(best)),
+             {u"a key"_s}, best.first());
 }
 
 } // namespace
@@ -195,8 +183,8 @@ std::optional<KeyRef> parseKeyRef(const std::vector<Token> &tokens, std::size_t 
     const auto addWord = [&](const Token &t) {
         const QStringList parts = t.text.split(u'.');
         if (parts.contains(QString())) {
-            fail(error, t.pos, t.len, u"'%1' is not a key: a segment is empty"_s.arg(t.text),
-                 {u"a key segment after '.'"_s});
+            setError(error, t.pos, t.len, u"'%1' is not a key: a segment is empty"_s.arg(t.text),
+                     {u"a key segment after '.'"_s});
             return false;
         }
         key.segments += parts;
@@ -220,13 +208,13 @@ std::optional<KeyRef> parseKeyRef(const std::vector<Token> &tokens, std::size_t 
         i += 3;
     } else {
         if (first.kind == Token::Kind::Bad) {
-            fail(error, first.pos, first.len, first.text, first.expected);
+            setError(error, first.pos, first.len, first.text, first.expected);
             return std::nullopt;
         }
         const QString found =
             first.kind == Token::Kind::End ? u"the end of the query"_s : u"'%1'"_s.arg(first.text);
-        fail(error, first.pos, first.len, u"expected a key, found %1"_s.arg(found),
-             {u"a key"_s, u"not"_s, u"exists"_s, u"missing"_s, u"("_s});
+        setError(error, first.pos, first.len, u"expected a key, found %1"_s.arg(found),
+                 {u"a key"_s, u"not"_s, u"exists"_s, u"missing"_s, u"("_s});
         return std::nullopt;
     }
     while (true) {
@@ -292,9 +280,9 @@ std::optional<Target> resolveKey(const RunTable &table, const KeyRef &key, const
     QStringList spellings;
     for (const Target &t : found)
         spellings << spelling(table, t);
-    fail(error, key.pos, key.len,
-         u"%1 is ambiguous: write %2"_s.arg(written, alternatives(spellings)), spellings,
-         spellings.first());
+    setError(error, key.pos, key.len,
+             u"%1 is ambiguous: write %2"_s.arg(written, alternatives(spellings)), spellings,
+             spellings.first());
     return std::nullopt;
 }
 

@@ -267,6 +267,28 @@ bool isWordChar(QChar c) {
     return c.isLetterOrNumber() || c == u'_' || c == u'-' || c == u'/';
 }
 
+bool isWord(const Token &t, QStringView word) {
+    return t.kind == Token::Kind::Word && t.text.compare(word, Qt::CaseInsensitive) == 0;
+}
+
+QString found(const Token &t) {
+    if (t.kind == Token::Kind::End) return u"the end of the query"_s;
+    if (t.kind == Token::Kind::String) return quoteString(t.text);
+    return u"'%1'"_s.arg(t.text);
+}
+
+bool setError(QueryError *error, int pos, int len, const QString &message,
+              const QStringList &expected, const QString &suggestion) {
+    if (error) {
+        error->position = pos;
+        error->length = std::max(1, len);
+        error->message = message;
+        error->expected = expected;
+        error->suggestion = suggestion;
+    }
+    return false;
+}
+
 bool isKeyword(const QString &word) {
     static const QStringList words = {u"and"_s,    u"or"_s,      u"not"_s,  u"in"_s,
                                       u"exists"_s, u"missing"_s, u"true"_s, u"false"_s,

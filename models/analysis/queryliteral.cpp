@@ -64,20 +64,7 @@ QString canonical(const Literal &lit) {
 
 bool fail(QueryError *error, const Token &t, const QString &message,
           const QStringList &expected = {}, const QString &suggestion = {}) {
-    if (error) {
-        error->position = t.pos;
-        error->length = std::max(1, t.len);
-        error->message = message;
-        error->expected = expected;
-        error->suggestion = suggestion;
-    }
-    return false;
-}
-
-QString found(const Token &t) {
-    if (t.kind == Token::Kind::End) return u"the end of the query"_s;
-    if (t.kind == Token::Kind::String) return jsonQuote(t.text);
-    return u"'%1'"_s.arg(t.text);
+    return setError(error, t.pos, t.len, message, expected, suggestion);
 }
 
 /// Reads the items of a list or object after its opening bracket, up to the closing one.

@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QSaveFile>
 
+#include <algorithm>
+
 namespace runlens {
 
 using namespace Qt::StringLiterals;
@@ -30,44 +32,47 @@ QString jsonBool(bool b) {
     return b ? u"true"_s : u"false"_s;
 }
 
-/// Reads member `name` into `out` when present; false with `error` set when it has the wrong type.
-bool readStrings(const QJsonObject &o, const QString &name, QStringList &out, QString *error) {
-    const QJsonValue v = o.value(name);
-    if (v.isUndefined() || v.isNull()) return true;
-    if (!v.isArray()) {
-        if (error) *error = u"\"%1\" is not a list of strings"_s.arg(name);
-        return false;
-    }
-    for (const QJsonValue &item : v.toArray()) {
-        if (!item.isString()) {
-            if (error) *error = u"\"%1\" is not a list of strings"_s.arg(name);
-            return false;
-        }
-        out << item.toString();
-    }
-    return true;
-}
-
-bool readString(const QJsonObject &o, const QString &name, QString &out, QString *error) {
-    const QJsonValue v = o.value(name);
-    if (v.isUndefined() || v.isNull()) return true;
-    if (!v.isString()) {
-        if (error) *error = u"\"%1\" is not a string"_s.arg(name);
-        return false;
-    }
+/// Converts a member's JSON value into the view's member; false when it has the wrong type.
+bool convert(const QJsonValue &v, QString &out) {
     out = v.toString();
-    return true;
+    return v.isString();
 }
 
-bool readBool(const QJsonObject &o, const QString &name, bool &out, QString *error) {
+bool convert(const QJsonValue &v, bool &out) {
+    out = v.toBool();
+    return v.isBool();
+}
+
+bool convert(const QJsonValue &v, QStringList &out) {
+    const QJsonArray items = v.toArray();
+    for (const QJsonValue &item : items)
+        out << item.toString();
+    return v.isArray() && std::all_of(items.begin(), items.end(),
+                                      [](const QJsonValue &item) { return item.isString(); });
+}
+
+QString typeName(const QString &) {
+    return u"a string"_s;
+}
+QString typeName(bool) {
+    return u"true or false"_s;
+}
+QString typeName(const QStringList &) {
+    return u"a list of strings"_s;
+}
+
+/// Reads member `name` into `out` when present (absent or null: `out` keeps its default);
+/// false with `error` set when it has the wrong type.
+template <typename T> bool read(const QJsonObject &o, const QString &name, T &out, QString *error) {
     const QJsonValue v = o.value(name);
     if (v.isUndefined() || v.isNull()) return true;
-    if (!v.isBool()) {
-        if (error) *error = u"\"%1\" is not true or false"_s.arg(name);
-        return false;
+    T value{};
+    if (convert(v, value)) {
+        out = std::move(value);
+        return true;
     }
-    out = v.toBool();
-    return true;
+    if (error) *error = u"\"%1\" is not %2"_s.arg(name, typeName(value));
+    return false;
 }
 
 QString viewPath(const QString &root, const QString &name) {
@@ -131,13 +136,12 @@ std::optional<SavedView> SavedView::fromJson(const QByteArray &json, QString *er
     }
     SavedView v;
     QString e;
-    bool ok =
-        readString(o, u"name"_s, v.name, &e) && readString(o, u"filter"_s, v.filter, &e) &&
-        readStrings(o, u"columns"_s, v.columns, &e) && readStrings(o, u"pinned"_s, v.pinned, &e) &&
-        readBool(o, u"varyingOnly"_s, v.varyingOnly, &e) &&
-        readStrings(o, u"groupBy"_s, v.groupBy, &e) && readBool(o, u"nested"_s, v.nested, &e) &&
-        readStrings(o, u"aggregates"_s, v.aggregates, &e) &&
-        readBool(o, u"joined"_s, v.joined, &e) && readString(o, u"baseline"_s, v.baseline, &e);
+    bool ok = read(o, u"name"_s, v.name, &e) && read(o, u"filter"_s, v.filter, &e) &&
+              read(o, u"columns"_s, v.columns, &e) && read(o, u"pinned"_s, v.pinned, &e) &&
+              read(o, u"varyingOnly"_s, v.varyingOnly, &e) &&
+              read(o, u"groupBy"_s, v.groupBy, &e) && read(o, u"nested"_s, v.nested, &e) &&
+              read(o, u"aggregates"_s, v.aggregates, &e) && read(o, u"joined"_s, v.joined, &e) &&
+              read(o, u"baseline"_s, v.baseline, &e);
     const QJsonValue sort = o.value(u"sort"_s);
     if (ok && !sort.isUndefined() && !sort.isNull()) {
         ok = sort.isArray();
@@ -145,7 +149,7 @@ std::optional<SavedView> SavedView::fromJson(const QByteArray &json, QString *er
             const QJsonObject s = item.toObject();
             Sort key;
             ok = ok && item.isObject() && s.value(u"column"_s).isString() &&
-                 readBool(s, u"descending"_s, key.descending, &e);
+                 read(s, u"descending"_s, key.descending, &e);
             key.column = s.value(u"column"_s).toString();
             v.sort.push_back(key);
         }

@@ -19,16 +19,16 @@ struct SavedView {
         bool descending = false;
     };
     QString name;
-    QString filter;              ///< query text (docs/QUERY.md) or plain search words
-    QStringList columns;         ///< shown columns in order; empty: the default columns
-    QStringList pinned;          ///< pinned columns, in order
+    QString filter;      ///< query text (docs/QUERY.md) or plain search words
+    QStringList columns; ///< shown columns in order; empty: the default columns
+    QStringList pinned;  ///< pinned columns, in order
     bool varyingOnly = false;
-    std::vector<Sort> sort;      ///< primary key first
-    QStringList groupBy;         ///< group keys, outermost first; empty: not grouped
+    std::vector<Sort> sort; ///< primary key first
+    QStringList groupBy;    ///< group keys, outermost first; empty: not grouped
     bool nested = true;
-    QStringList aggregates;      ///< aggregate names ("mean", "std", ...); empty: the default
+    QStringList aggregates; ///< aggregate names ("mean", "std", ...); empty: the default
     bool joined = true;
-    QString baseline;            ///< run id; empty: none
+    QString baseline; ///< run id; empty: none
 
     /// The JSON text (UTF-8, indented, keys in a fixed order, `"version": 1`).
     QByteArray toJson() const;
