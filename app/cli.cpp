@@ -145,8 +145,9 @@ int tableCommand(const QStringList &args) {
         err(error);
         return kUsage;
     }
-    if (const auto status = markView(result.table, *view, p.value(u"baseline"_s), c.format))
-        return *status;
+    const QString baseline =
+        p.isSet(u"baseline"_s) ? p.value(u"baseline"_s) : viewBaseline(result.table, saved);
+    if (const auto status = markView(result.table, *view, baseline, c.format)) return *status;
     return writeOutput(*view, c.format, c.output, w);
 }
 

@@ -86,8 +86,8 @@ int diffCommand(const QStringList &args) {
         baseline = at == rows.end() ? 0 : int(at - rows.begin());
     }
     if (rows.size() < 2) {
-        err(u"a diff needs two or more runs; %1 %2"_s.arg(
-                p.isSet(u"filter"_s) ? u"--filter keeps"_s : u"--runs names"_s)
+        err(u"a diff needs two or more runs; %1 %2"_s
+                .arg(p.isSet(u"filter"_s) ? u"--filter keeps"_s : u"--runs names"_s)
                 .arg(rows.size()));
         return kUsage;
     }

@@ -2,6 +2,7 @@
 #include "viewoptions.h"
 #include "clicommon.h"
 
+#include "analysis/diff.h"
 #include "analysis/query.h"
 
 #include <numeric>
@@ -102,6 +103,11 @@ void applyView(const SavedView &view, const QCommandLineParser &p, TableFormat f
             if (!s.column.startsWith(u"run:"_s))
                 spec.sort.push_back(SortKey{groupedSortName(s.column), s.descending});
     }
+}
+
+QString viewBaseline(const RunTable &table, const std::optional<SavedView> &view) {
+    if (!view || view->baseline.isEmpty() || findRun(table, view->baseline) < 0) return {};
+    return view->baseline;
 }
 
 std::optional<int> selectRows(const RunTable &table, const QString &filter, bool fromView,

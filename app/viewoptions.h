@@ -41,6 +41,10 @@ std::optional<int> readView(const QCommandLineParser &p, const QStringList &fold
 void applyView(const SavedView &view, const QCommandLineParser &p, TableFormat format,
                ViewSpec &spec, GroupRequest &group, QString &filter);
 
+/// The run a view compares with (`--baseline`, for LaTeX and HTML), when the table has it: a
+/// view applied to other folders does without. Empty without one.
+QString viewBaseline(const RunTable &table, const std::optional<SavedView> &view);
+
 /// The rows `filter` keeps, in table order; `rows` stays unset for an empty filter. --filter
 /// is a query; a view's filter (`fromView`) may also be words to look for, as the window does
 /// (in the id, the name or any value, ignoring case), when it does not read as a query. An

@@ -70,6 +70,53 @@ private:
         }
     }
 
+    /// A copy of the example runs with views saved beside them, made once; empty on failure.
+    static QString examplesWithViews() {
+        static const QTemporaryDir copy;
+        static const bool made = [&] {
+            const QString from =
+                QStringLiteral(QT_TESTCASE_SOURCEDIR) + u"/../resources/examples/runs"_s;
+            QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString file = it.next();
+                const QString to = copy.filePath(QDir(from).relativeFilePath(file));
+                QFile::remove(to);
+                if (!QDir().mkpath(QFileInfo(to).absolutePath()) || !QFile::copy(file, to))
+                    return false;
+                QFile out(to); // the newest of two folders of one run wins: keep the times
+                if (!out.open(QIODevice::ReadWrite) ||
+                    !out.setFileTime(QFileInfo(file).lastModified(),
+                                     QFileDevice::FileModificationTime))
+                    return false;
+            }
+            SavedView best;
+            best.name = u"best"_s;
+            best.filter = u"optimizer.name == \"adam\""_s;
+            best.columns = {u"run:name"_s, u"config:optimizer.lr"_s, u"metric:val/acc"_s};
+            best.pinned = {u"config:seed"_s};
+            best.sort = {{u"metric:val/acc"_s, true}};
+            best.baseline = u"5sy8ppad"_s; // marked in LaTeX and HTML, as --baseline does
+            SavedView byLr;
+            byLr.name = u"by lr"_s;
+            byLr.filter = u"optimizer.name in [\"adam\", \"adamw\"]"_s;
+            byLr.groupBy = {u"config:optimizer.name"_s, u"config:optimizer.lr"_s};
+            byLr.columns = {u"config:optimizer.name"_s, u"metric:val/acc"_s, u"metric:val/loss"_s};
+            byLr.aggregates = {u"mean"_s, u"count"_s};
+            byLr.sort = {{u"metric:val/acc"_s, true}};
+            const QString views = runlens::viewsFolder(copy.path()) + u'/';
+            return runlens::saveView(copy.path(), best) && runlens::saveView(copy.path(), byLr) &&
+                   testutil::writeFile(
+                       views + u"words.json"_s,
+                       "{\"version\": 1, \"filter\": \"SGD\", \"varyingOnly\": true, "
+                       "\"columns\": [\"name\", \"optimizer.name\", \"optimizer.lr\", "
+                       "\"model.arch\"], \"future\": 1, \"baseline\": \"gone\"}") &&
+                   testutil::writeFile(views + u"broken.json"_s, "{\"version\": 1, \"filter\": ") &&
+                   testutil::writeFile(views + u"bad filter.json"_s,
+                                       "{\"version\": 1, \"filter\": \"optimiser.lr < 1\"}");
+        }();
+        return made ? copy.path() : QString();
+    }
+
 private slots:
     void golden_data() {
         QTest::addColumn<QStringList>("args");
@@ -438,8 +485,8 @@ private slots:
             << QStringList{u"diff"_s, u"generic"_s, u"--filter"_s, u"sed == 1"_s}
             << u"did you mean seed?"_s;
         QTest::newRow("diff filter and runs")
-            << QStringList{u"diff"_s, u"generic"_s, u"--filter"_s, u"seed == 1"_s, u"--runs"_s,
-                           u"exp-yaml,exp-json"_s}
+            << QStringList{u"diff"_s,      u"generic"_s, u"--filter"_s,
+                           u"seed == 1"_s, u"--runs"_s,  u"exp-yaml,exp-json"_s}
             << u"one of --runs and --filter"_s;
         QTest::newRow("diff filter of one run")
             << QStringList{u"diff"_s, u"generic"_s, u"--filter"_s, u"seed == 1"_s}
@@ -492,8 +539,7 @@ private slots:
              u"--format"_s, u"csv"_s},
             0);
         row("view_examples_words", {u"--view"_s, u"words"_s, u"--format"_s, u"csv"_s}, 0);
-        row("unknown view", {u"--view"_s, u"nope"_s}, 2,
-            u"--view: no view named 'nope' in "_s);
+        row("unknown view", {u"--view"_s, u"nope"_s}, 2, u"--view: no view named 'nope' in "_s);
         row("unknown view lists the views", {u"--view"_s, u"nope"_s}, 2,
             u"(saved views: bad filter, best, broken, by lr, words)"_s);
         row("broken view", {u"--view"_s, u"broken"_s}, 2, u"broken.json): not valid JSON"_s);
@@ -501,53 +547,35 @@ private slots:
             u"the view's filter: at 1:1: unknown key optimiser.lr \u2014 did you mean optimizer.lr?"_s);
     }
 
+    void viewBaseline() {
+        // A view's baseline marks the runs for people as --baseline does; one the folders do
+        // not have (a view applied elsewhere) is left out.
+        const QString copy = examplesWithViews();
+        QVERIFY(!copy.isEmpty());
+        const Result marked =
+            runlens({u"table"_s, copy, u"--view"_s, u"best"_s, u"--format"_s, u"html"_s, u"-q"_s});
+        QCOMPARE(marked.exitCode, 0);
+        QVERIFY2(marked.out.contains("<tr><td class=\"baseline\">5sy8ppad</td>"),
+                 marked.out.constData());
+        QVERIFY(marked.out.contains("differs"));
+        const Result other = runlens({u"table"_s, copy, u"--view"_s, u"best"_s, u"--baseline"_s,
+                                      u"q644flbw"_s, u"--format"_s, u"html"_s, u"-q"_s});
+        QVERIFY(other.out.contains("<tr><td class=\"baseline\">q644flbw</td>"));
+        const Result gone =
+            runlens({u"table"_s, copy, u"--view"_s, u"words"_s, u"--format"_s, u"html"_s, u"-q"_s});
+        QCOMPARE(gone.exitCode, 0);
+        QVERIFY(gone.err.isEmpty());
+        QVERIFY(!gone.out.contains("class=\"baseline\""));
+    }
+
     void views() {
         // Views saved beside a copy of the example runs (never written into the sources).
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
         QFETCH(QString, message);
-        static const QTemporaryDir copy;
-        static const bool made = [&] {
-            const QString from =
-                QStringLiteral(QT_TESTCASE_SOURCEDIR) + u"/../resources/examples/runs"_s;
-            QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-            while (it.hasNext()) {
-                const QString file = it.next();
-                const QString to = copy.filePath(QDir(from).relativeFilePath(file));
-                QFile::remove(to);
-                if (!QDir().mkpath(QFileInfo(to).absolutePath()) || !QFile::copy(file, to))
-                    return false;
-                QFile out(to); // the newest of two folders of one run wins: keep the times
-                if (!out.open(QIODevice::ReadWrite) ||
-                    !out.setFileTime(QFileInfo(file).lastModified(), QFileDevice::FileModificationTime))
-                    return false;
-            }
-            SavedView best;
-            best.name = u"best"_s;
-            best.filter = u"optimizer.name == \"adam\""_s;
-            best.columns = {u"run:name"_s, u"config:optimizer.lr"_s, u"metric:val/acc"_s};
-            best.pinned = {u"config:seed"_s};
-            best.sort = {{u"metric:val/acc"_s, true}};
-            SavedView byLr;
-            byLr.name = u"by lr"_s;
-            byLr.filter = u"optimizer.name in [\"adam\", \"adamw\"]"_s;
-            byLr.groupBy = {u"config:optimizer.name"_s, u"config:optimizer.lr"_s};
-            byLr.columns = {u"config:optimizer.name"_s, u"metric:val/acc"_s, u"metric:val/loss"_s};
-            byLr.aggregates = {u"mean"_s, u"count"_s};
-            byLr.sort = {{u"metric:val/acc"_s, true}};
-            const QString views = runlens::viewsFolder(copy.path()) + u'/';
-            return runlens::saveView(copy.path(), best) && runlens::saveView(copy.path(), byLr) &&
-                   testutil::writeFile(views + u"words.json"_s,
-                                       "{\"version\": 1, \"filter\": \"SGD\", \"varyingOnly\": true, "
-                                       "\"columns\": [\"name\", \"optimizer.name\", \"optimizer.lr\", "
-                                       "\"model.arch\"], \"future\": 1}") &&
-                   testutil::writeFile(views + u"broken.json"_s,
-                                       "{\"version\": 1, \"filter\": ") &&
-                   testutil::writeFile(views + u"bad filter.json"_s,
-                                       "{\"version\": 1, \"filter\": \"optimiser.lr < 1\"}");
-        }();
-        QVERIFY(made);
-        const Result r = runlens(QStringList{u"table"_s, copy.path()} + args +
+        const QString copy = examplesWithViews();
+        QVERIFY(!copy.isEmpty());
+        const Result r = runlens(QStringList{u"table"_s, copy} + args +
                                  QStringList{u"-q"_s, u"--jobs"_s, u"2"_s});
         QCOMPARE(r.exitCode, exitCode);
         if (!message.isEmpty()) {
