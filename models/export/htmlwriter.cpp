@@ -119,13 +119,9 @@ QString cellHtml(const TableSource &t, int r, int c, const ColumnMeta &meta, boo
 
 void writeHtml(const TableSource &t, const WriteOptions &o, Sink &out) {
     const int cols = t.columnCount();
-    std::vector<ColumnMeta> meta;
-    for (int c = 0; c < cols; ++c)
-        meta.push_back(t.columnMeta(c));
-    const std::vector<bool> numeric = numericColumns(t);
-    const auto right = [&](int c) {
-        return numeric[std::size_t(c)] || !meta[std::size_t(c)].aggregates.empty();
-    };
+    const std::vector<ColumnMeta> meta = columnMetas(t);
+    const std::vector<bool> aligned = rightAlignedColumns(t, meta);
+    const auto right = [&](int c) { return aligned[std::size_t(c)]; };
     const QString what = t.description();
     const QString title = !o.caption.isEmpty() ? o.caption
                           : what.isEmpty()     ? u"RunLens table"_s

@@ -162,13 +162,11 @@ QString latexCell(const TableSource &t, int r, int c, const ColumnMeta &meta,
 
 void writeLatex(const TableSource &t, const WriteOptions &o, Sink &out) {
     const int cols = t.columnCount();
-    std::vector<ColumnMeta> meta;
-    for (int c = 0; c < cols; ++c)
-        meta.push_back(t.columnMeta(c));
-    const std::vector<bool> numeric = numericColumns(t);
+    const std::vector<ColumnMeta> meta = columnMetas(t);
+    const std::vector<bool> right = rightAlignedColumns(t, meta);
     QString spec;
     for (int c = 0; c < cols; ++c)
-        spec += numeric[std::size_t(c)] || !meta[std::size_t(c)].aggregates.empty() ? u'r' : u'l';
+        spec += right[std::size_t(c)] ? u'r' : u'l';
 
     const QString what = t.description();
     out += u"% "_s + (what.isEmpty() ? u"A table"_s : latexEscape(what)) +

@@ -122,13 +122,6 @@ QString clipText(QString s, const WriteOptions &o) {
     return s;
 }
 
-std::vector<ColumnMeta> columnMetas(const TableSource &t) {
-    std::vector<ColumnMeta> meta;
-    for (int c = 0; c < t.columnCount(); ++c)
-        meta.push_back(t.columnMeta(c));
-    return meta;
-}
-
 void writeText(const TableSource &t, const WriteOptions &o, Sink &out) {
     const int cols = t.columnCount();
     const std::vector<ColumnMeta> meta = columnMetas(t);

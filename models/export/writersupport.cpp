@@ -28,6 +28,20 @@ std::vector<bool> numericColumns(const TableSource &t) {
     return numeric;
 }
 
+std::vector<ColumnMeta> columnMetas(const TableSource &t) {
+    std::vector<ColumnMeta> meta;
+    for (int c = 0; c < t.columnCount(); ++c)
+        meta.push_back(t.columnMeta(c));
+    return meta;
+}
+
+std::vector<bool> rightAlignedColumns(const TableSource &t, const std::vector<ColumnMeta> &meta) {
+    std::vector<bool> right = numericColumns(t);
+    for (std::size_t c = 0; c < right.size(); ++c)
+        right[c] = right[c] || !meta[c].aggregates.empty();
+    return right;
+}
+
 double roundSignificant(double x, int digits) {
     if (digits <= 0 || !std::isfinite(x) || x == 0) return x;
     // printf's correctly rounded decimal, read back: 0.123456 to 3 digits is 0.123 exactly as

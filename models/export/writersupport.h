@@ -36,6 +36,10 @@ private:
 
 /// A column is numeric (right-aligned) when every present cell is a number.
 std::vector<bool> numericColumns(const TableSource &t);
+/// Every column's TableSource::columnMeta().
+std::vector<ColumnMeta> columnMetas(const TableSource &t);
+/// What LaTeX and HTML right-align: numeric columns and joined statistics.
+std::vector<bool> rightAlignedColumns(const TableSource &t, const std::vector<ColumnMeta> &meta);
 
 /// `x` rounded to `digits` significant digits (x itself when digits <= 0 or x is not finite).
 double roundSignificant(double x, int digits);
