@@ -44,6 +44,8 @@ void RunTableModel::clear() {
     beginResetModel();
     m_table = RunTable();
     m_baselineRow = -1;
+    m_query.reset(); // bound to the old table; the text is parsed again as runs arrive
+
     m_hidden.reset();
     m_rows.clear();
     m_columns = computeColumns();
@@ -59,6 +61,14 @@ void RunTableModel::appendRuns(std::vector<RunRecord> &&records) {
     const int firstNew = m_table.rowCount();
     appendToTable(std::move(records));
     if (m_baselineRow < 0 && !m_baselineId.isEmpty()) findBaseline();
+    if (!m_query && !m_queryText.isEmpty()) {
+        // The query names keys that may only now have arrived: once it parses, filter anew.
+        m_query = Query::parse(m_queryText, m_table);
+        if (m_query) {
+            rebuild();
+            return;
+        }
+    }
 
     // New keys become columns at the end of their family's section: insert them in groups.
     const std::vector<ViewColumn> next = computeColumns();
@@ -110,12 +120,14 @@ void RunTableModel::replaceTable(RunTable &&table) {
     m_problemRuns = 0;
     for (int r = 0; r < m_table.rowCount(); ++r)
         m_problemRuns += m_table.run(r).problemCount() > 0 ? 1 : 0;
+    reparseQuery();
     finishLoading();
 }
 
 void RunTableModel::finishLoading() {
     m_loading = false;
     m_table.squeeze();
+    if (!m_query) reparseQuery(); // every key is known now: a query that fails now is wrong
     rebuild();
 }
 
@@ -162,7 +174,60 @@ void RunTableModel::setFilterText(const QString &text) {
     rebuild();
 }
 
+bool RunTableModel::setFilterQuery(const QString &text, QueryError *error) {
+    if (text.trimmed().isEmpty()) {
+        if (!m_query && m_queryText.isEmpty()) return true;
+        m_query.reset();
+        m_queryText.clear();
+        m_queryError.clear();
+        rebuild();
+        return true;
+    }
+    std::optional<Query> query = Query::parse(text, m_table, error);
+    if (!query) return false;
+    m_query = std::move(query);
+    m_queryText = text;
+    m_queryError.clear();
+    rebuild();
+    return true;
+}
+
+void RunTableModel::reparseQuery() {
+    if (m_queryText.isEmpty()) return;
+    QueryError error;
+    m_query = Query::parse(m_queryText, m_table, &error);
+    if (!m_query) {
+        m_queryError = error.toString();
+        m_queryText.clear();
+    }
+}
+
+std::vector<std::pair<QString, bool>> RunTableModel::sortState() const {
+    std::vector<std::pair<QString, bool>> out;
+    for (const SortSpec &s : m_sort) {
+        if (s.field) {
+            out.emplace_back(u"run:"_s + runFieldName(*s.field), s.descending);
+        } else {
+            out.emplace_back(familyName(s.family) + u':' + s.key.display(), s.descending);
+        }
+    }
+    return out;
+}
+
+void RunTableModel::setSortState(const std::vector<std::pair<QString, bool>> &keys) {
+    m_sort.clear();
+    for (const auto &[identity, descending] : keys) {
+        for (int c = 0; c < columnCount(); ++c)
+            if (columnIdentity(m_columns[std::size_t(c)]) == identity) {
+                m_sort.push_back(specFor(c, descending));
+                break;
+            }
+    }
+    applySort();
+}
+
 bool RunTableModel::rowMatches(int tableRow) const {
+    if (m_query) return m_query->matches(m_table, tableRow);
     if (m_filter.isEmpty()) return true;
     const RunInfo &run = m_table.run(tableRow);
     if (run.id.contains(m_filter, Qt::CaseInsensitive) ||
@@ -179,8 +244,15 @@ bool RunTableModel::rowMatches(int tableRow) const {
 std::vector<int> RunTableModel::computeRows() const {
     std::vector<int> rows;
     rows.reserve(std::size_t(m_table.rowCount()));
-    for (int r = 0; r < m_table.rowCount(); ++r)
-        if (rowMatches(r)) rows.push_back(r);
+    if (m_query) {
+        // One pass per clause over all rows: several times faster than per-row matching.
+        std::vector<int> all(std::size_t(m_table.rowCount()));
+        std::iota(all.begin(), all.end(), 0);
+        rows = m_query->filter(m_table, all);
+    } else {
+        for (int r = 0; r < m_table.rowCount(); ++r)
+            if (rowMatches(r)) rows.push_back(r);
+    }
     resort(rows);
     return rows;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/query.h"
 #include "analysis/tableview.h"
 #include "run/runtable.h"
 
@@ -82,6 +83,17 @@ public:
     /// Case-insensitive text that a row must contain in its id, name or any shown cell.
     void setFilterText(const QString &text);
     QString filterText() const { return m_filter; }
+    /// A query (docs/QUERY.md) the shown runs must match, instead of the text filter; empty
+    /// text: none. Returns false with `error` set, and keeps the filter it had, when the text
+    /// is not a valid query for this table. The query is parsed again when the table changes
+    /// (a reload); if it no longer parses, it is dropped and queryError() says why.
+    bool setFilterQuery(const QString &text, QueryError *error = nullptr);
+    QString filterQuery() const { return m_queryText; }
+    /// Why the last query was dropped on a table change; empty when it was not.
+    QString queryError() const { return m_queryError; }
+    /// The sort keys by column identity, primary first (for saved views).
+    std::vector<std::pair<QString, bool>> sortState() const;
+    void setSortState(const std::vector<std::pair<QString, bool>> &keys);
 
     /// Sorts by one column (a header click); a second key is added with addSortColumn.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
@@ -134,6 +146,8 @@ private:
     QString columnIdentity(const ViewColumn &c) const;
     void appendToTable(std::vector<RunRecord> &&records);
     void findBaseline();
+    /// After the table changed: bind the query to its columns again.
+    void reparseQuery();
     bool rowMatches(int tableRow) const;
     std::vector<ViewColumn> computeColumns() const;
     std::vector<int> computeRows() const;
@@ -148,6 +162,9 @@ private:
     std::vector<ViewColumn> m_columns;
     std::vector<SortSpec> m_sort;
     QString m_filter;
+    QString m_queryText;
+    std::optional<Query> m_query;
+    QString m_queryError;
     std::optional<QSet<int>> m_hidden;
     QStringList m_columnOrder;
     QStringList m_pinned{QStringLiteral("run:name")};

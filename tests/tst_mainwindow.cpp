@@ -8,6 +8,7 @@
 #include "grouptreemodel.h"
 #include "grouptreeview.h"
 #include "pivotdialog.h"
+#include "queryedit.h"
 #include "tablesourcemodel.h"
 #include "issuespanel.h"
 #include "keychooser.h"
@@ -60,6 +61,7 @@ private:
         return true;
     }
 
+    QTemporaryDir home; ///< this process's settings and cache
     std::unique_ptr<MainWindow> window;
     std::unique_ptr<QAbstractItemModelTester> tester;
 
@@ -83,11 +85,19 @@ private:
 
 private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true); // settings and cache in a test location
+        // Settings and the run cache in a folder of this process's own: a shared test location
+        // (QStandardPaths' test mode) would be cleared under it by another tst_mainwindow
+        // running at the same time, from another build folder.
+        QVERIFY(home.isValid());
+        qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath(u"config"_s)));
+        qputenv("XDG_CACHE_HOME", QFile::encodeName(home.filePath(u"cache"_s)));
+        qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath(u"data"_s)));
+        QVERIFY(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
+                    .startsWith(home.path()));
     }
 
     void init() {
-        QSettings().clear(); // each test starts as a first start (settings in the test location)
+        QSettings().clear(); // each test starts as a first start (settings in this process's home)
         window = std::make_unique<MainWindow>();
         window->varyingAction()->setChecked(false);
         tester = std::make_unique<QAbstractItemModelTester>(
@@ -510,6 +520,90 @@ private slots:
         QVERIFY(done.wait(20000));
         QVERIFY(model->baselineRow() >= 0);
         QCOMPARE(model->table().run(model->baselineRow()).id, u"exp-yaml"_s);
+    }
+
+    void filterBarTakesQueriesWordsAndShowsErrors() {
+        open({MainWindow::exampleRunsPath()});
+        RunTableModel *model = window->runModel();
+        QueryEdit *bar = window->queryEdit();
+        const auto shownIds = [&] {
+            QStringList ids;
+            for (int r = 0; r < model->rowCount(); ++r)
+                ids << model->index(r, 0).data(RunTableModel::RunIdRole).toString();
+            ids.sort();
+            return ids;
+        };
+        // The example: exactly the adam runs below 1e-3 (three seeds of 1e-4 and 3e-4).
+        bar->setText(u"optimizer.name == \"adam\" and optimizer.lr < 1e-3"_s);
+        QTRY_COMPARE(model->rowCount(), 6);
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const int row = model->tableRow(r);
+            const RunTable &t = model->table();
+            QCOMPARE(t.value(row, t.findColumn(Family::Config, Key::fromDisplay(u"optimizer.name"_s)))
+                         .displayText(),
+                     u"adam"_s);
+            QVERIFY(t.value(row, t.findColumn(Family::Config, Key::fromDisplay(u"optimizer.lr"_s)))
+                        .toDouble() < 1e-3);
+        }
+        QVERIFY(!bar->hasError());
+        const QStringList adam = shownIds();
+        // A misspelt key: the error is shown with a suggestion, the table keeps its filter.
+        bar->setText(u"optimiser.name == \"adam\""_s);
+        QTRY_VERIFY(bar->hasError());
+        QVERIFY2(bar->error().message.contains(u"optimizer.name"_s), qPrintable(bar->error().message));
+        QCOMPARE(bar->error().position, 0);
+        QCOMPARE(shownIds(), adam);
+        // Plain words are a quick text search.
+        bar->setText(u"linear_probe"_s);
+        QTRY_COMPARE(model->rowCount(), 2);
+        QVERIFY(!bar->hasError());
+        // Tab completes keys; Enter keeps a filter in the history.
+        bar->setText(u"optimizer.l"_s);
+        bar->setCursorPosition(int(bar->text().size()));
+        const QStringList candidates = bar->completeNow();
+        QVERIFY2(candidates.contains(u"optimizer.lr"_s), qPrintable(candidates.join(u", "_s)));
+        QCOMPARE(bar->text(), u"optimizer.lr"_s); // the one candidate, inserted
+        bar->setText(u"seed == 1"_s);
+        QTest::keyClick(bar, Qt::Key_Return);
+        QCOMPARE(bar->history().value(0), u"seed == 1"_s);
+        QTRY_VERIFY(model->rowCount() > 0);
+        // "Filter to this value" from a cell adds a clause to the query.
+        const int lr = columnNamed(u"optimizer.lr"_s);
+        const int row = model->tableRow(0);
+        const Value value = model->table().value(row, model->tableColumn(lr));
+        window->filterToValue(model->tableColumn(lr), std::nullopt, value, false);
+        QCOMPARE(bar->text(), u"(seed == 1) and optimizer.lr == "_s + queryLiteral(value));
+        for (int r = 0; r < model->rowCount(); ++r)
+            QCOMPARE(model->index(r, lr).data(RunTableModel::FullTextRole).toString(),
+                     value.displayText());
+        bar->clear();
+        QTRY_COMPARE(model->rowCount(), model->table().rowCount());
+    }
+
+    void savedViewsRoundTrip() {
+        QTemporaryDir dir;
+        QVERIFY(copyTree(QFINDTESTDATA("data/generic"), dir.path()));
+        open({dir.path()});
+        window->queryEdit()->setText(u"optimizer.name == \"sgd\""_s);
+        QTRY_COMPARE(window->runModel()->rowCount(), 3);
+        window->runModel()->sort(columnNamed(u"val/acc"_s), Qt::DescendingOrder);
+        window->setBaseline(u"exp-yaml"_s);
+        QString error;
+        QVERIFY2(window->saveViewAs(u"sgd runs"_s, &error), qPrintable(error));
+        QVERIFY(QFileInfo::exists(dir.path() + u"/.runlens/views/sgd runs.json"_s));
+        // Change everything, then load the view back.
+        window->queryEdit()->clear();
+        QTRY_COMPARE(window->runModel()->rowCount(), 5);
+        window->setBaseline({});
+        window->groupBar()->addKey(u"config:model.arch"_s);
+        QVERIFY2(window->applyView(u"sgd runs"_s, &error), qPrintable(error));
+        QCOMPARE(window->runModel()->rowCount(), 3);
+        QCOMPARE(window->queryEdit()->text(), u"optimizer.name == \"sgd\""_s);
+        QVERIFY(window->groupBar()->keys().isEmpty());
+        QCOMPARE(window->runModel()->baselineRun(), u"exp-yaml"_s);
+        QCOMPARE(window->runModel()->sortColumn(), columnNamed(u"val/acc"_s));
+        QCOMPARE(window->runModel()->sortOrder(), Qt::DescendingOrder);
+        QVERIFY(!window->applyView(u"no such view"_s, &error));
     }
 
     void pivotShowsMetricByTwoKeys() {

@@ -1,14 +1,16 @@
 #include "mainwindow.h"
 
+#include "analysis/savedview.h"
 #include "detailspane.h"
 #include "diffwindow.h"
 #include "groupbar.h"
 #include "grouptreemodel.h"
 #include "grouptreeview.h"
-#include "pivotdialog.h"
 #include "issuespanel.h"
 #include "keychooser.h"
 #include "keytreemodel.h"
+#include "pivotdialog.h"
+#include "queryedit.h"
 #include "runloader.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
@@ -25,6 +27,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -67,7 +70,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_keys(new KeyChooser(this))
     , m_loader(new RunLoader(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
-    , m_filter(new QLineEdit(this))
+    , m_filter(new QueryEdit(this))
+    , m_filterMessage(new QLabel(this))
     , m_filterTimer(new QTimer(this))
     , m_watcher(new QFileSystemWatcher(this))
     , m_liveTimer(new QTimer(this))
@@ -107,14 +111,23 @@ MainWindow::MainWindow(QWidget *parent)
     keysDock->setWidget(m_keys);
     addDockWidget(Qt::LeftDockWidgetArea, keysDock);
 
-    m_filter->setPlaceholderText(tr("Filter runs (Ctrl+F)"));
+    m_filter->setPlaceholderText(
+        tr("Filter runs (Ctrl+F): words, or a query such as  optimizer.lr < 1e-3 and seed == 0"));
     m_filter->setClearButtonEnabled(true);
     m_filterTimer->setSingleShot(true);
     m_filterTimer->setInterval(200);
     connect(m_filter, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
-    connect(m_filterTimer, &QTimer::timeout, this, [this] {
-        keepSelection([this] { m_model->setFilterText(m_filter->text().trimmed()); });
+    connect(m_filterTimer, &QTimer::timeout, this, &MainWindow::applyFilter);
+    connect(m_filter, &QLineEdit::returnPressed, this, &MainWindow::applyFilter);
+    m_filter->setCompleter([this](const QString &text, int cursor) {
+        return completeQuery(text, cursor, m_model->table());
     });
+    m_filter->setHistory(QSettings().value(u"filter/history"_s).toStringList());
+    connect(m_filter, &QueryEdit::historyChanged, this,
+            [this] { QSettings().setValue(u"filter/history"_s, m_filter->history()); });
+    m_filter->clearError();
+    m_filterMessage->setStyleSheet(u"color: #c0392b;"_s);
+    m_filterMessage->setMaximumWidth(420);
 
     m_progress->setMaximumWidth(200);
     m_progress->hide();
@@ -160,7 +173,36 @@ MainWindow::MainWindow(QWidget *parent)
                                  static_cast<QAbstractItemView *>(m_groupView)}) {
         v->setContextMenuPolicy(Qt::CustomContextMenu);
         connect(v, &QWidget::customContextMenuRequested, this, [this, v](const QPoint &pos) {
-            m_runsMenu->exec(v->viewport()->mapToGlobal(pos));
+            // The cell under the mouse offers to narrow the filter to its value, or away.
+            const QModelIndex index = v->indexAt(pos);
+            const RunTable &table = m_model->table();
+            int column = -1, row = -1;
+            std::optional<RunField> field;
+            if (index.isValid() && v == m_view) {
+                const ViewColumn &c = m_model->viewColumns()[std::size_t(index.column())];
+                row = m_model->tableRow(index.row());
+                column = c.column;
+                field = c.field;
+            } else if (index.isValid()) {
+                row = m_groupModel->tableRow(index);
+                column = m_groupModel->tableColumn(index.column());
+            }
+            const bool fieldOk = field == RunField::Name || field == RunField::Status ||
+                                 field == RunField::Format;
+            QMenu menu(this);
+            if (row >= 0 && (column >= 0 || fieldOk)) {
+                const Value value = field ? runFieldValue(table.run(row), *field)
+                                          : table.value(row, column);
+                const QString key = field ? runFieldName(*field) : queryKey(table, column);
+                const QString shown = value.isMissing() ? tr("missing") : queryLiteral(value);
+                menu.addAction(tr("Filter to %1 = %2").arg(key, shown), this,
+                               [=, this] { filterToValue(column, field, value, false); });
+                menu.addAction(tr("Exclude %1 = %2").arg(key, shown), this,
+                               [=, this] { filterToValue(column, field, value, true); });
+                menu.addSeparator();
+            }
+            menu.addActions(m_runsMenu->actions());
+            menu.exec(v->viewport()->mapToGlobal(pos));
         });
     }
     connect(m_keys, &KeyChooser::groupByRequested, this, [this](int column) {
@@ -369,6 +411,23 @@ void MainWindow::createActions() {
     ungroup->setShortcut(QKeySequence(u"Ctrl+Shift+U"_s));
     QAction *pivot = view->addAction(tr("&Pivot…"), this, &MainWindow::showPivot);
     pivot->setShortcut(QKeySequence(u"Ctrl+Shift+P"_s));
+    view->addSeparator();
+    QAction *saveView = view->addAction(tr("&Save View As…"), this, [this] {
+        bool ok = false;
+        const QString name = QInputDialog::getText(
+            this, tr("Save View"),
+            tr("Name of the view (filter, columns, sort, grouping, baseline); it is saved as "
+               "a small JSON file in %1:")
+                .arg(m_folders.isEmpty() ? QString() : viewsFolder(m_folders.first())),
+            QLineEdit::Normal, {}, &ok);
+        if (!ok || name.trimmed().isEmpty()) return;
+        QString error;
+        if (!saveViewAs(name.trimmed(), &error))
+            QMessageBox::warning(this, tr("Save View"), error);
+    });
+    saveView->setShortcut(QKeySequence(u"Ctrl+Shift+S"_s));
+    m_viewsMenu = view->addMenu(tr("Saved &Views"));
+    m_viewsMenu->setEnabled(false);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RunLens"), this, [this] {
@@ -388,6 +447,7 @@ void MainWindow::createActions() {
     bar->addAction(m_live);
     bar->addSeparator();
     bar->addWidget(m_filter);
+    bar->addWidget(m_filterMessage);
     bar->addAction(m_cancel);
 }
 
@@ -458,6 +518,9 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
     }
     m_refreshing = false;
     m_pendingTable.reset();
+    // A query typed (or restored) while keys were still arriving is read again now; one that
+    // a reload made wrong (a key gone) shows why.
+    if (!m_filter->text().trimmed().isEmpty()) applyFilter();
     {
         // A fresh chooser starts from the defaults: that is not the user's choice to save.
         const QScopedValueRollback guard(m_restoringColumns, true);
@@ -466,6 +529,7 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
     }
     m_issues->setTable(&m_model->table());
     updateGroupKeys();
+    updateViewsMenu();
     m_view->fitColumns();
     m_progress->hide();
     m_cancel->setEnabled(false);
@@ -672,6 +736,145 @@ void MainWindow::setBaseline(const QString &id) {
     if (!m_folders.isEmpty())
         QSettings().setValue(columnChoiceKey(m_folders) + u"/baseline"_s, id);
     updateStatus();
+}
+
+QLineEdit *MainWindow::filterEdit() const {
+    return m_filter;
+}
+
+void MainWindow::applyFilter() {
+    m_filterTimer->stop();
+    const QString text = m_filter->text().trimmed();
+    const RunTable &table = m_model->table();
+    QueryError error;
+    bool ok = true;
+    keepSelection([&] {
+        if (text.isEmpty() || !looksLikeQuery(text, table)) {
+            m_model->setFilterQuery({});
+            m_model->setFilterText(text);
+        } else if ((ok = m_model->setFilterQuery(text, &error))) {
+            m_model->setFilterText({});
+        }
+    });
+    if (ok) {
+        m_filter->clearError();
+        m_filterMessage->clear();
+    } else {
+        // The table keeps the last filter that worked; the bar says what is wrong and where.
+        m_filter->setError(error);
+        m_filterMessage->setText(
+            fontMetrics().elidedText(error.toString(), Qt::ElideRight, 410));
+        m_filterMessage->setToolTip(error.toString());
+    }
+    updateStatus();
+}
+
+void MainWindow::filterToValue(int column, std::optional<RunField> field, const Value &value,
+                               bool exclude) {
+    const QString key = field ? queryKey(m_model->table(), *field) : queryKey(m_model->table(), column);
+    const QString clause = value.isMissing()
+                               ? (exclude ? u"exists "_s : u"missing "_s) + key
+                               : key + (exclude ? u" != "_s : u" == "_s) + queryLiteral(value);
+    // Added to the query in the bar when there is a valid one; plain words are replaced.
+    const QString current = m_filter->text().trimmed();
+    const RunTable &table = m_model->table();
+    const bool combine = !current.isEmpty() && looksLikeQuery(current, table) &&
+                         Query::parse(current, table).has_value();
+    m_filter->setText(combine ? u"("_s + current + u") and "_s + clause : clause);
+    applyFilter();
+    m_filter->remember();
+}
+
+bool MainWindow::saveViewAs(const QString &name, QString *error) {
+    if (m_folders.isEmpty()) {
+        if (error) *error = tr("Open a folder first: views are saved beside the runs.");
+        return false;
+    }
+    SavedView view;
+    view.name = name;
+    view.filter = m_filter->text().trimmed();
+    // The columns shown, in order, and the chosen ones the varying toggle hides just now.
+    QSet<QString> listed;
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        view.columns << m_model->columnIdentity(c);
+        listed.insert(view.columns.last());
+    }
+    const RunTable &table = m_model->table();
+    const QSet<int> hidden = m_keys->model()->hiddenColumns();
+    for (int c = 0; c < table.columnCount(); ++c) {
+        const QString id = familyName(table.column(c).family) + u':' + table.column(c).display;
+        const bool chosen = m_keys->model()->table() ? !hidden.contains(c)
+                                                     : table.column(c).family != Family::Meta;
+        if (chosen && !listed.contains(id)) view.columns << id;
+    }
+    view.pinned = m_model->pinnedColumns();
+    view.varyingOnly = m_varying->isChecked();
+    for (const auto &[column, descending] : m_model->sortState())
+        view.sort.push_back(SavedView::Sort{column, descending});
+    view.groupBy = m_groupBar->keys();
+    view.nested = m_groupBar->nested();
+    for (Aggregate a : m_groupBar->aggregates())
+        view.aggregates << aggregateName(a);
+    view.joined = m_groupBar->joined();
+    view.baseline = m_model->baselineRun();
+    if (!saveView(m_folders.first(), view, error)) return false;
+    updateViewsMenu();
+    statusBar()->showMessage(tr("View “%1” saved in %2").arg(name, viewsFolder(m_folders.first())),
+                             5000);
+    return true;
+}
+
+bool MainWindow::applyView(const QString &name, QString *error) {
+    if (m_folders.isEmpty()) return false;
+    const std::optional<SavedView> view = loadView(m_folders.first(), name, error);
+    if (!view) return false;
+    const RunTable &table = m_model->table();
+    keepSelection([&] {
+        m_varying->setChecked(view->varyingOnly);
+        if (!view->columns.isEmpty()) {
+            const QSet<QString> shown(view->columns.begin(), view->columns.end());
+            QSet<int> hidden;
+            for (int c = 0; c < table.columnCount(); ++c)
+                if (!shown.contains(familyName(table.column(c).family) + u':' +
+                                    table.column(c).display))
+                    hidden.insert(c);
+            m_keys->model()->setHiddenColumns(hidden);
+            m_model->setColumnOrder(view->columns);
+        }
+        m_model->setPinnedColumns(view->pinned);
+        std::vector<std::pair<QString, bool>> sort;
+        for (const SavedView::Sort &k : view->sort)
+            sort.emplace_back(k.column, k.descending);
+        m_model->setSortState(sort);
+    });
+    std::vector<Aggregate> aggregates;
+    for (const QString &a : view->aggregates)
+        if (const auto agg = aggregateFromName(a)) aggregates.push_back(*agg);
+    if (aggregates.empty()) aggregates = {Aggregate::Mean, Aggregate::Std, Aggregate::Count};
+    m_groupBar->setAggregates(aggregates, view->joined);
+    m_groupBar->setNested(view->nested);
+    m_groupBar->setKeys(view->groupBy);
+    setBaseline(view->baseline);
+    m_filter->setText(view->filter);
+    applyFilter();
+    refreshGroups();
+    saveColumnChoice();
+    saveColumnOrder();
+    saveGrouping();
+    statusBar()->showMessage(tr("View “%1” applied").arg(name), 4000);
+    return true;
+}
+
+void MainWindow::updateViewsMenu() {
+    m_viewsMenu->clear();
+    const QStringList names =
+        m_folders.isEmpty() ? QStringList() : savedViewNames(m_folders.first());
+    for (const QString &name : names)
+        m_viewsMenu->addAction(name, this, [this, name] {
+            QString error;
+            if (!applyView(name, &error)) QMessageBox::warning(this, tr("Saved Views"), error);
+        });
+    m_viewsMenu->setEnabled(!names.isEmpty());
 }
 
 void MainWindow::refreshGroups() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "readers/scanner.h"
+#include "analysis/tableview.h"
 #include "run/runtable.h"
 
 #include <QMainWindow>
@@ -29,6 +30,7 @@ class RunTableView;
 class GroupBar;
 class GroupTreeModel;
 class GroupTreeView;
+class QueryEdit;
 
 /// The window a researcher opens every day: run folders in, one live table of runs out, with
 /// the selected run's details beside it and the load issues below. Wiring only; the data work
@@ -54,7 +56,18 @@ public:
     IssuesPanel *issuesPanel() const { return m_issues; }
     KeyChooser *keyChooser() const { return m_keys; }
     RunLoader *loader() const { return m_loader; }
-    QLineEdit *filterEdit() const { return m_filter; }
+    QLineEdit *filterEdit() const;
+    QueryEdit *queryEdit() const { return m_filter; }
+    /// Narrows the filter to runs whose `column` (a table column, or a run field when -1 and
+    /// `field` is set) equals (or, with `exclude`, does not equal) `value`: a query clause
+    /// added to the query there is, or one replacing plain search words.
+    void filterToValue(int column, std::optional<RunField> field, const Value &value,
+                       bool exclude);
+    /// Saves the whole view (filter, columns, sort, grouping, baseline) as `name` beside the
+    /// runs (the first open folder); false with `error` set.
+    bool saveViewAs(const QString &name, QString *error = nullptr);
+    /// Applies a saved view of the first open folder.
+    bool applyView(const QString &name, QString *error = nullptr);
     QAction *varyingAction() const { return m_varying; }
     QAction *liveAction() const { return m_live; }
     QStringList folders() const { return m_folders; }
@@ -102,6 +115,9 @@ private:
     /// Config and meta keys offered for grouping; the group keys remembered per folder set.
     void updateGroupKeys();
     void saveGrouping();
+    /// Reads the filter bar: a query, plain words, or nothing; shows a query's error.
+    void applyFilter();
+    void updateViewsMenu();
     /// Runs `change` (a model reset) and selects the same runs again afterwards.
     template <typename F> void keepSelection(F change);
 
@@ -112,7 +128,9 @@ private:
     KeyChooser *m_keys;
     RunLoader *m_loader;
     QSplitter *m_splitter;
-    QLineEdit *m_filter;
+    QueryEdit *m_filter;
+    QLabel *m_filterMessage;
+    QMenu *m_viewsMenu = nullptr;
     QTimer *m_filterTimer;
     QAction *m_varying = nullptr;
     QAction *m_cancel = nullptr;
