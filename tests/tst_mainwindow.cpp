@@ -546,6 +546,8 @@ private slots:
                         .toDouble() < 1e-3);
         }
         QVERIFY(!bar->hasError());
+        QVERIFY2(window->statusText().startsWith(u"6 of 35 run(s) match"_s),
+                 qPrintable(window->statusText()));
         const QStringList adam = shownIds();
         // A misspelt key: the error is shown with a suggestion, the table keeps its filter.
         bar->setText(u"optimiser.name == \"adam\""_s);

@@ -543,11 +543,14 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
     emit loadFinished();
 }
 
+QString MainWindow::statusText() const { return m_status->text(); }
+
 void MainWindow::updateStatus() {
     const int runs = m_model->table().rowCount();
-    QString text = tr("%1 run(s)").arg(formatCount(runs));
-    if (m_model->rowCount() != runs)
-        text += tr(" (%1 shown)").arg(formatCount(m_model->rowCount()));
+    const bool filtered = !m_model->filterQuery().isEmpty() || !m_model->filterText().isEmpty();
+    QString text = filtered ? tr("%1 of %2 run(s) match the filter")
+                                  .arg(formatCount(m_model->rowCount()), formatCount(runs))
+                            : tr("%1 run(s)").arg(formatCount(runs));
     text += tr(" · %1 key(s)").arg(formatCount(m_model->keyColumnCount()));
     if (!m_loader->isLoading()) text += tr(" (%1 varying)").arg(m_model->varyingKeyCount());
     if (m_groupModel->groupCount() > 0)

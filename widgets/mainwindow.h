@@ -68,6 +68,8 @@ public:
     bool saveViewAs(const QString &name, QString *error = nullptr);
     /// Applies a saved view of the first open folder.
     bool applyView(const QString &name, QString *error = nullptr);
+    /// The status bar's summary (runs, matches, keys, groups, baseline, problems).
+    QString statusText() const;
     QAction *varyingAction() const { return m_varying; }
     QAction *liveAction() const { return m_live; }
     QStringList folders() const { return m_folders; }
