@@ -7,7 +7,6 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 #include <cstdio>
@@ -192,19 +191,9 @@ int writeTo(const QString &output, const std::function<bool(QIODevice &)> &write
         }
         return kOk;
     }
-    // Say what is wrong with the target in words before QSaveFile's terse reasons.
-    const QFileInfo target(output), folder(target.path());
-    QString problem;
-    if (target.isDir())
-        problem = u"it is a folder"_s;
-    else if (folder.exists() && !folder.isDir())
-        problem = u"'%1' is not a folder"_s.arg(target.path());
-    else if (!folder.exists())
-        problem = u"the folder '%1' does not exist"_s.arg(target.path());
-    QSaveFile file(output);
-    if (problem.isEmpty() && file.open(QIODevice::WriteOnly) && write(file) && file.commit())
-        return kOk;
-    err(u"cannot write '%1': %2"_s.arg(output, problem.isEmpty() ? file.errorString() : problem));
+    QString error;
+    if (writeFileAtomically(output, write, &error)) return kOk;
+    err(error);
     return kUsage;
 }
 

@@ -197,6 +197,16 @@ int GroupTreeModel::tableColumn(int column) const {
     return (c.kind == Kind::Value || c.kind == Kind::Metric) ? c.source.column : -1;
 }
 
+std::optional<Aggregate> GroupTreeModel::columnAggregate(int column) const {
+    if (column < 0 || column >= columnCount()) return std::nullopt;
+    const Column &c = m_columns[std::size_t(column)];
+    return c.kind == Kind::Metric ? c.aggregate : std::nullopt;
+}
+
+bool GroupTreeModel::isRunCountColumn(int column) const {
+    return column >= 0 && column < columnCount() && m_columns[std::size_t(column)].kind == Kind::Runs;
+}
+
 int GroupTreeModel::tableRow(const QModelIndex &index) const {
     if (!index.isValid()) return -1;
     const Node *parent = parentNodeOf(index);

@@ -60,6 +60,11 @@ public:
 
     /// Table column under a model column, -1 for the label, the run count and run fields.
     int tableColumn(int column) const;
+    /// The aggregate a metric column shows on its own (separate columns); none when joined
+    /// and for other columns.
+    std::optional<Aggregate> columnAggregate(int column) const;
+    /// Whether a column is the groups' run count.
+    bool isRunCountColumn(int column) const;
     /// Table row of a run row, -1 for a group row.
     int tableRow(const QModelIndex &index) const;
     /// Group keys and values from the top down to a group row (empty for run rows).

@@ -4,6 +4,7 @@
 #include "detailspane.h"
 #include "diffmodel.h"
 #include "diffwindow.h"
+#include "exportdialog.h"
 #include "groupbar.h"
 #include "grouptreemodel.h"
 #include "grouptreeview.h"
@@ -606,6 +607,206 @@ private slots:
         QCOMPARE(window->runModel()->sortColumn(), columnNamed(u"val/acc"_s));
         QCOMPARE(window->runModel()->sortOrder(), Qt::DescendingOrder);
         QVERIFY(!window->applyView(u"no such view"_s, &error));
+    }
+
+    /// Records of an RFC 4180 CSV text (quoted fields may hold commas, quotes and newlines).
+    static QList<QStringList> parseCsv(const QString &text) {
+        QList<QStringList> records;
+        QStringList record;
+        QString field;
+        bool quoted = false;
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            const QChar c = text[i];
+            if (quoted) {
+                if (c == u'"' && i + 1 < text.size() && text[i + 1] == u'"') {
+                    field += u'"';
+                    ++i;
+                } else if (c == u'"') {
+                    quoted = false;
+                } else {
+                    field += c;
+                }
+            } else if (c == u'"') {
+                quoted = true;
+            } else if (c == u',') {
+                record << field;
+                field.clear();
+            } else if (c == u'\n') {
+                record << field;
+                records << record;
+                record.clear();
+                field.clear();
+            } else if (c != u'\r') {
+                field += c;
+            }
+        }
+        if (!field.isEmpty() || !record.isEmpty()) records << (record << field);
+        return records;
+    }
+
+    void exportDialogWritesTheShownView() {
+        open({MainWindow::exampleRunsPath()});
+        RunTableModel *model = window->runModel();
+        window->queryEdit()->setText(u"optimizer.name == \"adam\""_s);
+        QTRY_COMPARE(model->rowCount(), 9);
+        ExportDialog *dialog = window->exportView();
+        ExportChoice choice;
+        choice.format = TableFormat::Csv;
+        dialog->setChoice(choice);
+        QVERIFY(dialog->previewText().startsWith(u"id,"_s));
+
+        // The shown runs and columns in the window's order, led by the run id.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"adam.csv"_s);
+        QString error;
+        QVERIFY2(dialog->exportTo(path, &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QStringList> csv = parseCsv(QString::fromUtf8(file.readAll()));
+        file.close();
+        QCOMPARE(csv.size(), 1 + 9);
+        QStringList expectedHeader{u"id"_s};
+        for (int c = 0; c < model->columnCount(); ++c)
+            expectedHeader << model->headerData(c, Qt::Horizontal).toString();
+        QCOMPARE(csv[0], expectedHeader);
+        for (int r = 0; r < model->rowCount(); ++r)
+            QCOMPARE(csv[r + 1][0], model->index(r, 0).data(RunTableModel::RunIdRole).toString());
+
+        // All keys: meta keys too; the folder on request, after the id.
+        choice.allColumns = true;
+        choice.withPath = true;
+        dialog->setChoice(choice);
+        const QList<QStringList> all = parseCsv(QString::fromUtf8(dialog->render()));
+        QVERIFY(all[0].size() > expectedHeader.size());
+        QVERIFY(all[0].contains(u"host"_s));
+        QCOMPARE(all[0].mid(0, 2), (QStringList{u"id"_s, u"path"_s}));
+        const RunTable &table = model->table();
+        QCOMPARE(all[1][1], table.run(model->tableRow(0)).path);
+
+        // An unwritable target: a clear error, and a file already there stays as it was.
+        QVERIFY(!dialog->exportTo(dir.filePath(u"missing/x.csv"_s), &error));
+        QVERIFY2(error.contains(u"does not exist"_s), qPrintable(error));
+        QVERIFY(!dialog->exportTo(dir.path(), &error));
+        QVERIFY2(error.contains(u"folder"_s), qPrintable(error));
+        QFile::setPermissions(path, QFileDevice::ReadOwner);
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+        if (!QFileInfo(dir.path()).isWritable()) { // not when the tests run as root
+            QVERIFY(!dialog->exportTo(path, &error));
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCOMPARE(parseCsv(QString::fromUtf8(file.readAll())).size(), 1 + 9);
+            file.close();
+        }
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                              QFileDevice::ExeOwner);
+        dialog->close();
+
+        // Selected runs only, with the rows offered as such.
+        QItemSelection selection;
+        selection.select(model->index(1, 0), model->index(1, 0));
+        selection.select(model->index(4, 0), model->index(4, 0));
+        window->runView()->selectionModel()->select(
+            selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        dialog = window->exportView();
+        choice = {};
+        choice.selectedRows = true;
+        dialog->setChoice(choice);
+        const QList<QStringList> picked = parseCsv(QString::fromUtf8(dialog->render()));
+        QCOMPARE(picked.size(), 3);
+        QCOMPARE(picked[1][0], model->index(1, 0).data(RunTableModel::RunIdRole).toString());
+        QCOMPARE(picked[2][0], model->index(4, 0).data(RunTableModel::RunIdRole).toString());
+        dialog->close();
+
+        // Copy Selection As: the same rows, in the format asked for.
+        const QStringList markdown =
+            QString::fromUtf8(window->selectionAs(TableFormat::Markdown)).trimmed().split(u'\n');
+        QCOMPARE(markdown.size(), 2 + 2);
+        QVERIFY(markdown[0].startsWith(u"| id "_s));
+        QVERIFY(window->selectionAs(TableFormat::Latex).contains("\\toprule"));
+        QCOMPARE(QString::fromUtf8(window->selectionAs(TableFormat::Tsv)).trimmed().split(u'\n').size(),
+                 3);
+    }
+
+    void groupedExportHasStatisticsAndBest() {
+        open({MainWindow::exampleRunsPath()});
+        window->groupBar()->addKey(u"config:optimizer.name"_s);
+        QTRY_COMPARE(window->groupModel()->groupCount(), 4);
+        ExportDialog *dialog = window->exportView();
+        ExportChoice choice;
+        choice.format = TableFormat::Latex;
+        dialog->setChoice(choice);
+        dialog->setCaption(u"Example sweep by optimizer"_s, u"tab:opt"_s);
+        const QString latex = QString::fromUtf8(dialog->render());
+        QVERIFY(latex.contains(u"\\caption{Example sweep by optimizer}"_s));
+        QVERIFY(latex.contains(u"\\label{tab:opt}"_s));
+        QVERIFY(latex.contains(u"\\pm"_s));
+        QVERIFY(latex.contains(u"\\textbf{"_s));
+        QVERIFY(latex.contains(u"(missing)"_s)); // the baselines have no optimizer
+        // For programs: one column per statistic, a row per group.
+        choice.format = TableFormat::Csv;
+        dialog->setChoice(choice);
+        const QList<QStringList> csv = parseCsv(QString::fromUtf8(dialog->render()));
+        QCOMPARE(csv.size(), 1 + 4);
+        QCOMPARE(csv[0].value(0), u"optimizer.name"_s);
+        QVERIFY(csv[0].contains(u"val/acc mean"_s));
+        QVERIFY(csv[0].contains(u"val/acc std"_s));
+        dialog->close();
+
+        // The tree's sort carries over: groups by val/acc mean, best first.
+        GroupTreeModel *groups = window->groupModel();
+        int accColumn = -1;
+        for (int c = 0; c < groups->columnCount(); ++c)
+            if (groups->headerData(c, Qt::Horizontal).toString().startsWith(u"val/acc"_s))
+                accColumn = c;
+        QVERIFY(accColumn > 0);
+        window->groupView()->sortByColumn(accColumn, Qt::DescendingOrder);
+        choice.format = TableFormat::Csv;
+        const QList<QStringList> sorted = parseCsv(QString::fromUtf8(
+            renderTable(*window->viewSource(choice), TableFormat::Csv)));
+        QCOMPARE(sorted[1][0], groups->groupPath(groups->index(0, 0)).back().displayText());
+        QCOMPARE(sorted[1][0], u"adamw"_s); // 0.923, the best of the four
+
+        // A selected group exports alone.
+        window->groupView()->selectionModel()->select(
+            groups->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const QStringList markdown =
+            QString::fromUtf8(window->selectionAs(TableFormat::Markdown)).trimmed().split(u'\n');
+        QCOMPARE(markdown.size(), 2 + 1);
+    }
+
+    void diffAndPivotExport() {
+        open({QFINDTESTDATA("data/generic")});
+        DiffWindow *diff =
+            window->diffRuns({u"exp-yaml"_s, u"exp-params"_s, u"exp-defaults"_s});
+        ExportDialog *dialog = diff->exportDiff();
+        ExportChoice choice;
+        choice.format = TableFormat::Csv;
+        dialog->setChoice(choice);
+        const QList<QStringList> csv = parseCsv(QString::fromUtf8(dialog->render()));
+        QCOMPARE(csv.size(), 1 + diff->model()->rowCount());
+        QCOMPARE(csv[0].mid(0, 2), (QStringList{u"key"_s, u"status"_s}));
+        // The key filter narrows the export as it narrows the window.
+        diff->filterEdit()->setText(u"optimizer"_s);
+        QTRY_VERIFY(diff->model()->rowCount() < csv.size() - 1);
+        const QList<QStringList> narrowed = parseCsv(QString::fromUtf8(dialog->render()));
+        QCOMPARE(narrowed.size(), 1 + diff->model()->rowCount());
+        for (int r = 1; r < narrowed.size(); ++r)
+            QVERIFY(narrowed[r][0].contains(u"optimizer"_s));
+        choice.format = TableFormat::Markdown;
+        dialog->setChoice(choice);
+        QVERIFY(dialog->previewText().contains(u"exp-yaml (baseline)"_s));
+        dialog->close();
+        diff->close();
+
+        PivotDialog pivot(window->runModel());
+        pivot.preselect(u"config:optimizer.name"_s, u"config:model.arch"_s);
+        pivot.metricBox()->setCurrentIndex(pivot.metricBox()->findData(u"metric:val/acc"_s));
+        ExportDialog *pivotExport = pivot.exportPivot();
+        choice.format = TableFormat::Csv;
+        pivotExport->setChoice(choice);
+        const QList<QStringList> pivotCsv = parseCsv(QString::fromUtf8(pivotExport->render()));
+        QCOMPARE(pivotCsv.size(), 1 + 2); // adamw, sgd
+        QCOMPARE(pivotCsv[0].value(0), u"optimizer.name"_s);
+        pivotExport->close();
     }
 
     void pivotShowsMetricByTwoKeys() {

@@ -1,6 +1,8 @@
 #include "diffwindow.h"
 
+#include "analysis/difftable.h"
 #include "diffmodel.h"
+#include "exportdialog.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
 
@@ -121,6 +123,9 @@ DiffWindow::DiffWindow(const RunTableModel *runs, const QStringList &runIds, QWi
             [this] { QApplication::clipboard()->setText(yamlText()); });
     connect(overrides, &QPushButton::clicked, this,
             [this] { QApplication::clipboard()->setText(overridesText()); });
+    QPushButton *exportButton = buttons->addButton(tr("&Export…"), QDialogButtonBox::ActionRole);
+    exportButton->setToolTip(tr("Write the keys shown as CSV, TSV, Markdown, LaTeX, HTML or JSON"));
+    connect(exportButton, &QPushButton::clicked, this, [this] { exportDiff(); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
 
@@ -151,13 +156,35 @@ DiffWindow::DiffWindow(const RunTableModel *runs, const QStringList &runIds, QWi
     connect(m_runs, &QAbstractItemModel::modelReset, this, &DiffWindow::reload);
 
     {
-        QHash<QString, int> directions;
         const QVariantMap saved = QSettings().value(u"grouping/directions"_s).toMap();
         for (auto it = saved.cbegin(); it != saved.cend(); ++it)
-            directions.insert(it.key(), it.value().toInt());
-        m_model->setDirectionOverrides(directions);
+            m_directions.insert(it.key(), it.value().toInt());
+        m_model->setDirectionOverrides(m_directions);
     }
     reload();
+}
+
+std::unique_ptr<TableSource> DiffWindow::exportSource(const ExportChoice &choice) const {
+    const RunDiff *diff = m_model->diff();
+    if (!diff) return nullptr;
+    // The keys the window shows (only differences or all, the key filter), in its order.
+    std::vector<int> rows;
+    for (int r = 0; r < m_model->rowCount(); ++r)
+        rows.push_back(m_model->diffRow(r));
+    auto table = std::make_unique<DiffTable>(*diff, isForPeople(choice.format), choice.precision);
+    table->setDirections(m_directions);
+    return std::make_unique<RowSubset>(std::move(table), std::move(rows));
+}
+
+ExportDialog *DiffWindow::exportDiff() {
+    ExportOffer offer;
+    offer.noun = tr("keys");
+    offer.shownRows = m_model->rowCount();
+    offer.columnsChoice = false;
+    offer.pathChoice = false;
+    offer.baseName = u"diff"_s;
+    return ExportDialog::open(
+        this, [this](const ExportChoice &c) { return exportSource(c); }, offer, {m_model});
 }
 
 void DiffWindow::reload() {

@@ -1,7 +1,10 @@
 #pragma once
 
 #include <QDialog>
+#include <QHash>
 #include <QStringList>
+
+#include <memory>
 
 class QCheckBox;
 class QComboBox;
@@ -12,7 +15,10 @@ class QTableView;
 namespace runlens {
 
 class DiffModel;
+class ExportDialog;
 class RunTableModel;
+class TableSource;
+struct ExportChoice;
 
 /// "What exactly is different between these runs?": keys as rows, the chosen runs as columns,
 /// only the differing keys by default. Changed, added and removed values are tinted apart,
@@ -35,6 +41,10 @@ public:
     /// The texts the copy buttons put on the clipboard.
     QString overridesText() const;
     QString yamlText() const;
+    /// The diff as shown (keys, runs, changes), for export.
+    std::unique_ptr<TableSource> exportSource(const ExportChoice &choice) const;
+    /// The Export button: the export dialog on the diff (modal; returned for tests).
+    ExportDialog *exportDiff();
 
 private:
     void reload();
@@ -48,6 +58,7 @@ private:
     QCheckBox *m_showAll;
     QLineEdit *m_filter;
     QLabel *m_summary;
+    QHash<QString, int> m_directions;
 };
 
 } // namespace runlens

@@ -3,6 +3,7 @@
 #include "analysis/savedview.h"
 #include "detailspane.h"
 #include "diffwindow.h"
+#include "exportdialog.h"
 #include "groupbar.h"
 #include "grouptreemodel.h"
 #include "grouptreeview.h"
@@ -14,6 +15,7 @@
 #include "runloader.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
+#include "viewexport.h"
 
 #include <QAction>
 #include <QApplication>
@@ -154,6 +156,10 @@ MainWindow::MainWindow(QWidget *parent)
             qOverload<>(&QTimer::start));
     connect(m_watcher, &QFileSystemWatcher::fileChanged, m_liveTimer, qOverload<>(&QTimer::start));
     connect(m_liveTimer, &QTimer::timeout, this, [this] {
+        if (m_exporting) { // the table must hold still while an export writes it
+            m_liveTimer->start();
+            return;
+        }
         if (m_live->isChecked() && !m_loader->isLoading()) reload();
     });
     connect(m_loader, &RunLoader::runsRead, this, &MainWindow::onRunsRead);
@@ -329,6 +335,11 @@ void MainWindow::createActions() {
     m_cancel->setShortcut(QKeySequence(Qt::Key_Escape));
     m_cancel->setEnabled(false);
     file->addSeparator();
+    m_export = file->addAction(tr("&Export…"), this, [this] { exportView(); });
+    m_export->setShortcut(QKeySequence(u"Ctrl+E"_s));
+    m_export->setToolTip(tr("Write the table as shown (or the selected runs) as CSV, TSV, "
+                            "Markdown, LaTeX, HTML or JSON"));
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
@@ -344,6 +355,16 @@ void MainWindow::createActions() {
             m_model->table().run(m_model->tableRow(current.row())).path);
     });
     copyPath->setShortcut(QKeySequence(u"Ctrl+Shift+C"_s));
+    QMenu *copyAs = edit->addMenu(tr("Copy Selection &As"));
+    for (const auto &[label, format, keys] :
+         {std::tuple{tr("&Markdown"), TableFormat::Markdown, u"Ctrl+Alt+M"_s},
+          std::tuple{tr("&LaTeX"), TableFormat::Latex, u"Ctrl+Alt+L"_s},
+          std::tuple{tr("&TSV"), TableFormat::Tsv, u"Ctrl+Alt+T"_s}}) {
+        QAction *a = copyAs->addAction(label, this, [this, format] {
+            QApplication::clipboard()->setText(QString::fromUtf8(selectionAs(format)));
+        });
+        a->setShortcut(QKeySequence(keys));
+    }
     QAction *find = edit->addAction(tr("&Filter Runs"), this, [this] {
         m_filter->setFocus();
         m_filter->selectAll();
@@ -475,6 +496,7 @@ void MainWindow::openFolders(const QStringList &folders) {
     m_progress->show();
     m_progressText->setText(tr("Scanning…"));
     m_cancel->setEnabled(true);
+    m_export->setEnabled(false);
     m_loader->start(clean);
     updateStatus();
 }
@@ -487,6 +509,7 @@ void MainWindow::reload() {
     m_progress->show();
     m_progressText->setText(tr("Reloading…"));
     m_cancel->setEnabled(true);
+    m_export->setEnabled(false);
     m_loader->start(m_folders, RunLoader::Delivery::WholeTable);
 }
 
@@ -533,6 +556,7 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
     m_view->fitColumns();
     m_progress->hide();
     m_cancel->setEnabled(false);
+    m_export->setEnabled(true);
     m_scanSummary = stats.summary();
     if (merged > 0)
         m_scanSummary += tr("; %n folder(s) merged into the run they copy", nullptr, merged);
@@ -541,6 +565,63 @@ void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) 
     updateStatus();
     updateWatches();
     emit loadFinished();
+}
+
+std::unique_ptr<TableSource> MainWindow::viewSource(const ExportChoice &choice) const {
+    const bool grouped = m_stack->currentWidget() == m_groupView;
+    std::vector<int> rows = m_model->shownRows();
+    if (choice.selectedRows) {
+        if (grouped) {
+            rows = runsUnder(*m_groupModel, m_groupView->selectionModel()->selectedRows());
+        } else {
+            QModelIndexList selected = m_view->selectionModel()->selectedRows();
+            std::sort(selected.begin(), selected.end(),
+                      [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+            rows.clear();
+            for (const QModelIndex &i : selected)
+                rows.push_back(m_model->tableRow(i.row()));
+        }
+    }
+    if (grouped) return groupViewSource(*m_model, *m_groupModel, std::move(rows), choice);
+    return runViewSource(*m_model, std::move(rows), choice, m_groupModel->directionOverrides());
+}
+
+QByteArray MainWindow::selectionAs(TableFormat format) const {
+    ExportChoice choice;
+    choice.format = format;
+    const QItemSelectionModel *selection = m_stack->currentWidget() == m_groupView
+                                               ? m_groupView->selectionModel()
+                                               : m_view->selectionModel();
+    choice.selectedRows = selection->hasSelection();
+    const std::unique_ptr<TableSource> source = viewSource(choice);
+    return source ? renderTable(*source, format) : QByteArray();
+}
+
+ExportDialog *MainWindow::exportView() {
+    const bool grouped = m_stack->currentWidget() == m_groupView;
+    ExportOffer offer;
+    offer.noun = grouped ? tr("groups") : tr("runs");
+    offer.pathChoice = !grouped;
+    if (grouped) {
+        offer.shownRows = m_groupModel->groupCount();
+        int selected = 0;
+        for (const QModelIndex &i : m_groupView->selectionModel()->selectedRows())
+            selected += m_groupModel->tableRow(i) < 0 ? 1 : 0;
+        offer.selectedRows = selected;
+    } else {
+        offer.shownRows = m_model->rowCount();
+        offer.selectedRows = int(m_view->selectionModel()->selectedRows().size());
+    }
+    offer.source = m_folders.join(u", "_s);
+    offer.baseName = m_folders.isEmpty() ? u"runs"_s : QFileInfo(m_folders.first()).fileName();
+    ExportDialog *dialog =
+        ExportDialog::open(this, [this](const ExportChoice &c) { return viewSource(c); }, offer,
+                           {m_model, m_groupModel});
+    connect(dialog, &ExportDialog::busyChanged, this, [this](bool busy) { m_exporting = busy; });
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        statusBar()->showMessage(tr("Exported to %1").arg(dialog->savedPath()), 6000);
+    });
+    return dialog;
 }
 
 QString MainWindow::statusText() const { return m_status->text(); }

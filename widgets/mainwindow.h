@@ -2,9 +2,12 @@
 
 #include "readers/scanner.h"
 #include "analysis/tableview.h"
+#include "export/tablewriter.h"
 #include "run/runtable.h"
 
 #include <QMainWindow>
+
+#include <memory>
 
 #include <memory>
 #include <vector>
@@ -31,6 +34,8 @@ class GroupBar;
 class GroupTreeModel;
 class GroupTreeView;
 class QueryEdit;
+class ExportDialog;
+struct ExportChoice;
 
 /// The window a researcher opens every day: run folders in, one live table of runs out, with
 /// the selected run's details beside it and the load issues below. Wiring only; the data work
@@ -68,6 +73,14 @@ public:
     bool saveViewAs(const QString &name, QString *error = nullptr);
     /// Applies a saved view of the first open folder.
     bool applyView(const QString &name, QString *error = nullptr);
+    /// The view as shown, as a table to export: the runs table, or the groups when grouped;
+    /// only the selected runs (or the runs of the selected groups) with choice.selectedRows.
+    std::unique_ptr<TableSource> viewSource(const ExportChoice &choice) const;
+    /// The selected runs or groups (all shown when none is selected), with the shown columns,
+    /// in a format: what Edit > Copy Selection As puts on the clipboard.
+    QByteArray selectionAs(TableFormat format) const;
+    /// File > Export: opens the export dialog on the current view (modal; returned for tests).
+    ExportDialog *exportView();
     /// The status bar's summary (runs, matches, keys, groups, baseline, problems).
     QString statusText() const;
     QAction *varyingAction() const { return m_varying; }
@@ -136,6 +149,8 @@ private:
     QTimer *m_filterTimer;
     QAction *m_varying = nullptr;
     QAction *m_cancel = nullptr;
+    QAction *m_export = nullptr;
+    bool m_exporting = false; ///< an export is writing the table on a thread
     QAction *m_live = nullptr;
     QAction *m_showDeltas = nullptr;
     QMenu *m_runsMenu = nullptr;

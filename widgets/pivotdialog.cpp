@@ -2,6 +2,7 @@
 
 #include "analysis/pivot.h"
 #include "export/tablewriter.h"
+#include "exportdialog.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
 #include "tablesourcemodel.h"
@@ -93,6 +94,9 @@ PivotDialog::PivotDialog(const RunTableModel *runs, QWidget *parent)
     QPushButton *md = buttons->addButton(tr("Copy as M&arkdown"), QDialogButtonBox::ActionRole);
     connect(tsv, &QPushButton::clicked, this, [this] { copy(false); });
     connect(md, &QPushButton::clicked, this, [this] { copy(true); });
+    QPushButton *exportButton = buttons->addButton(tr("&Export…"), QDialogButtonBox::ActionRole);
+    exportButton->setToolTip(tr("Write the pivot as CSV, TSV, Markdown, LaTeX, HTML or JSON"));
+    connect(exportButton, &QPushButton::clicked, this, [this] { exportPivot(); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
     resize(820, 480);
@@ -147,8 +151,7 @@ void PivotDialog::preselect(const QString &rowKey, const QString &columnKey) {
     recompute();
 }
 
-void PivotDialog::recompute() {
-    m_timer->stop();
+std::optional<PivotSpec> PivotDialog::currentSpec() const {
     const RunTable &table = m_runs->table();
     QHash<QString, int> byIdentity;
     for (int c = 0; c < table.columnCount(); ++c)
@@ -160,12 +163,20 @@ void PivotDialog::recompute() {
     spec.aggregates = statistics()[std::size_t(std::max(0, m_statistic->currentIndex()))].aggregates;
     spec.joined = true;
     spec.missingLabel = true;
-    if (spec.rowKey < 0 || spec.columnKey < 0 || spec.metric < 0) {
+    if (spec.rowKey < 0 || spec.columnKey < 0 || spec.metric < 0) return std::nullopt;
+    return spec;
+}
+
+void PivotDialog::recompute() {
+    m_timer->stop();
+    const RunTable &table = m_runs->table();
+    const std::optional<PivotSpec> spec = currentSpec();
+    if (!spec) {
         m_model->setSource(nullptr);
         m_note->setText(tr("Choose two keys and a metric."));
         return;
     }
-    m_model->setSource(std::make_unique<PivotTable>(table, m_runs->shownRows(), spec));
+    m_model->setSource(std::make_unique<PivotTable>(table, m_runs->shownRows(), *spec));
     m_note->setText(tr("%1 over %2 shown run(s); an empty cell: no run has that pair of values.")
                         .arg(m_metric->currentText())
                         .arg(m_runs->shownRows().size()));
@@ -176,6 +187,26 @@ void PivotDialog::copy(bool markdown) {
     if (!m_model->source()) return;
     QApplication::clipboard()->setText(QString::fromUtf8(
         renderTable(*m_model->source(), markdown ? TableFormat::Markdown : TableFormat::Tsv)));
+}
+
+std::unique_ptr<TableSource> PivotDialog::exportSource(const ExportChoice &choice) const {
+    std::optional<PivotSpec> spec = currentSpec();
+    if (!spec) return nullptr;
+    // People read each cell's statistics joined; programs get a column per statistic.
+    spec->joined = isForPeople(choice.format);
+    spec->missingLabel = spec->joined;
+    return std::make_unique<PivotTable>(m_runs->table(), m_runs->shownRows(), *spec);
+}
+
+ExportDialog *PivotDialog::exportPivot() {
+    ExportOffer offer;
+    offer.noun = tr("rows");
+    offer.shownRows = m_model->rowCount();
+    offer.columnsChoice = false;
+    offer.pathChoice = false;
+    offer.baseName = u"pivot"_s;
+    return ExportDialog::open(
+        this, [this](const ExportChoice &c) { return exportSource(c); }, offer, {m_model});
 }
 
 } // namespace runlens

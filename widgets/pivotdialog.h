@@ -1,6 +1,11 @@
 #pragma once
 
+#include "analysis/pivot.h"
+
 #include <QDialog>
+
+#include <memory>
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -9,8 +14,10 @@ class QTimer;
 
 namespace runlens {
 
+class ExportDialog;
 class RunTableModel;
 class TableSourceModel;
+struct ExportChoice;
 
 /// A metric by the values of two keys: rows are the values of one key, columns the values of
 /// another, each cell the metric's statistics over the runs with that pair (e.g. model x
@@ -27,9 +34,15 @@ public:
     QComboBox *columnKeyBox() const { return m_columnKey; }
     QComboBox *metricBox() const { return m_metric; }
     QComboBox *statisticBox() const { return m_statistic; }
+    /// The pivot as chosen, for export (joined statistics for people's formats).
+    std::unique_ptr<TableSource> exportSource(const ExportChoice &choice) const;
+    /// The Export button: the export dialog on the pivot (modal; returned for tests).
+    ExportDialog *exportPivot();
 
 private:
     void fillKeys();
+    /// The keys, metric and statistics chosen; none while one is missing.
+    std::optional<PivotSpec> currentSpec() const;
     void recompute();
     void copy(bool markdown);
 

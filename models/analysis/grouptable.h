@@ -48,6 +48,10 @@ public:
     }
     const ColumnSummary &summary(int row, int metric) const;
     const GroupSpec &spec() const { return m_spec; }
+    /// The headers of the group keys and the metrics, in spec order (family-qualified where
+    /// two would read the same): the names sort() takes.
+    const QStringList &keyHeaders() const { return m_keyHeaders; }
+    const QStringList &metricHeaders() const { return m_metricHeaders; }
 
     /// Key columns: the key's family. Metric columns: the metric's family, its direction where
     /// the column competes for best (mean, median, min, max, and a joined column by its mean),

@@ -7,6 +7,7 @@
 #include <QFlags>
 #include <QString>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -74,6 +75,43 @@ public:
     /// What the table shows in a few words, for a caption: `34 runs`, `11 groups of 34 runs
     /// by optimizer.name, optimizer.lr`. Empty when the source has nothing to say.
     virtual QString description() const { return {}; }
+};
+
+/// Some rows of another table, in a given order (a diff's shown keys, an export's preview):
+/// its columns, marks and summaries, the marks as the whole table has them (the best value
+/// stays the best of all rows). Owns the other table when given it as a unique_ptr.
+class RowSubset final : public TableSource {
+public:
+    RowSubset(const TableSource &inner, std::vector<int> rows)
+        : m_inner(inner), m_rows(std::move(rows)) {}
+    RowSubset(std::unique_ptr<TableSource> inner, std::vector<int> rows)
+        : m_owned(std::move(inner)), m_inner(*m_owned), m_rows(std::move(rows)) {}
+    /// The first `count` rows of `inner`.
+    static std::vector<int> firstRows(const TableSource &inner, int count) {
+        std::vector<int> rows;
+        for (int r = 0; r < inner.rowCount() && r < count; ++r)
+            rows.push_back(r);
+        return rows;
+    }
+
+    int rowCount() const override { return int(m_rows.size()); }
+    int columnCount() const override { return m_inner.columnCount(); }
+    QString header(int column) const override { return m_inner.header(column); }
+    Value cell(int row, int column) const override { return m_inner.cell(at(row), column); }
+    ColumnMeta columnMeta(int column) const override { return m_inner.columnMeta(column); }
+    CellMarks cellMarks(int row, int column) const override {
+        return m_inner.cellMarks(at(row), column);
+    }
+    const ColumnSummary *cellSummary(int row, int column) const override {
+        return m_inner.cellSummary(at(row), column);
+    }
+    QString description() const override { return m_inner.description(); }
+
+private:
+    int at(int row) const { return m_rows[std::size_t(row)]; }
+    std::unique_ptr<TableSource> m_owned;
+    const TableSource &m_inner;
+    std::vector<int> m_rows;
 };
 
 } // namespace runlens

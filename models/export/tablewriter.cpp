@@ -6,6 +6,8 @@
 #include <rapidjson/document.h>
 
 #include <QBuffer>
+#include <QFileInfo>
+#include <QSaveFile>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <cmath>
@@ -259,6 +261,36 @@ QByteArray renderTable(const TableSource &t, TableFormat format, const WriteOpti
     buffer.open(QIODevice::WriteOnly);
     writeTable(t, format, buffer, o);
     return bytes;
+}
+
+bool writeFileAtomically(const QString &path, const std::function<bool(QIODevice &)> &write,
+                         QString *error) {
+    // Say what is wrong with the target in words before QSaveFile's terse reasons.
+    const QFileInfo target(path), folder(target.path());
+    QString problem;
+    if (target.isDir())
+        problem = u"it is a folder"_s;
+    else if (folder.exists() && !folder.isDir())
+        problem = u"'%1' is not a folder"_s.arg(target.path());
+    else if (!folder.exists())
+        problem = u"the folder '%1' does not exist"_s.arg(target.path());
+    QSaveFile file(path);
+    if (problem.isEmpty()) {
+        if (!file.open(QIODevice::WriteOnly))
+            problem = file.errorString();
+        else if (!write(file) || !file.commit())
+            problem = file.errorString().isEmpty() ? u"the write failed"_s : file.errorString();
+    }
+    if (problem.isEmpty()) return true;
+    if (error) *error = u"cannot write '%1': %2"_s.arg(path, problem);
+    return false;
+}
+
+bool writeTableFile(const TableSource &table, TableFormat format, const QString &path,
+                    const WriteOptions &options, QString *error) {
+    return writeFileAtomically(
+        path, [&](QIODevice &device) { return writeTable(table, format, device, options); },
+        error);
 }
 
 } // namespace runlens

@@ -7,6 +7,7 @@
 #include <QIODevice>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace runlens {
@@ -64,6 +65,17 @@ struct WriteOptions {
 /// Returns false when the device refused a write.
 bool writeTable(const TableSource &table, TableFormat format, QIODevice &device,
                 const WriteOptions &options = {});
+
+/// Writes a file atomically (QSaveFile: the target is replaced only when every byte is
+/// written, never left half-written): `write` fills the file. False with `error` saying in
+/// words why the target cannot be written (a folder, a missing folder, no permission, a full
+/// disk).
+bool writeFileAtomically(const QString &path, const std::function<bool(QIODevice &)> &write,
+                         QString *error = nullptr);
+
+/// writeTable() into a file, atomically.
+bool writeTableFile(const TableSource &table, TableFormat format, const QString &path,
+                    const WriteOptions &options = {}, QString *error = nullptr);
 
 /// The same, into a byte array (tests, clipboard).
 QByteArray renderTable(const TableSource &table, TableFormat format,
