@@ -79,7 +79,7 @@ int tableCommand(const QStringList &args) {
          u"Sort by keys, each optionally :desc; missing and NaN last. Grouped output sorts by a group key, runs, or 'METRIC AGGREGATE' ('val/acc mean:desc')."_s,
          u"KEY[:desc],..."_s});
     p.addOption({u"no-formula-guard"_s,
-                 u"CSV/TSV: do not prefix string cells starting with = + - @ with a quote."_s});
+                 u"CSV/TSV: do not prefix string cells starting with = + - @, a tab or a CR with a quote."_s});
     p.addOption(
         {u"baseline"_s,
          u"Compare every run with this one (id, unique name or id prefix): LaTeX and HTML mark the values that differ from it."_s,

@@ -32,7 +32,7 @@ int diffCommand(const QStringList &args) {
     p.addOption({u"yaml"_s,
                  u"Instead of the table, print the differing config keys of every run as YAML."_s});
     p.addOption({u"no-formula-guard"_s,
-                 u"CSV/TSV: do not prefix string cells starting with = + - @ with a quote."_s});
+                 u"CSV/TSV: do not prefix string cells starting with = + - @, a tab or a CR with a quote."_s});
     addExportOptions(p);
     Common c;
     if (const auto status = parseCommon(p, args, c)) return *status;

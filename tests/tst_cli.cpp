@@ -247,6 +247,40 @@ private slots:
         row("diff_examples_html", diff + QStringList{u"--format"_s, u"html"_s}, 0);
         row("table_escaping_latex", {u"table"_s, u"escaping"_s, u"--format"_s, u"latex"_s}, 0);
         row("table_escaping_html", {u"table"_s, u"escaping"_s, u"--format"_s, u"html"_s}, 0);
+        // Hostile strings in group keys, pivot row and column headers and diff cells, in every
+        // format for programs and for people (tests/data/hostile_group; its LaTeX compiles with
+        // pdflatex: tst_export).
+        const QStringList hostileGroup = {u"table"_s,     u"hostile_group"_s, u"--group-by"_s,
+                                          u"variant"_s,   u"--metrics"_s,     u"acc_%,loss"_s};
+        const QStringList hostileCaption = {
+            u"--caption"_s, u"Hostile: 100% & <b>x</b> $5 #1 c_d ~^\\{} \"q\""_s, u"--label"_s,
+            u"tab:hostile_group"_s};
+        row("group_hostile_csv", hostileGroup + QStringList{u"--format"_s, u"csv"_s}, 0);
+        row("group_hostile_csv_raw",
+            hostileGroup + QStringList{u"--no-formula-guard"_s, u"--format"_s, u"csv"_s}, 0);
+        row("group_hostile_tsv", hostileGroup + QStringList{u"--format"_s, u"tsv"_s}, 0);
+        row("group_hostile_md", hostileGroup + QStringList{u"--format"_s, u"md"_s}, 0);
+        row("group_hostile_latex",
+            hostileGroup + hostileCaption + QStringList{u"--format"_s, u"latex"_s}, 0);
+        row("group_hostile_html",
+            hostileGroup + hostileCaption + QStringList{u"--format"_s, u"html"_s}, 0);
+        row("group_hostile_json", hostileGroup + QStringList{u"--format"_s, u"json"_s}, 0);
+        const QStringList hostilePivot = {u"table"_s,   u"hostile_group"_s, u"--pivot"_s,
+                                          u"variant,split"_s, u"--metrics"_s, u"acc_%"_s};
+        row("pivot_hostile_csv", hostilePivot + QStringList{u"--format"_s, u"csv"_s}, 0);
+        row("pivot_hostile_tsv", hostilePivot + QStringList{u"--format"_s, u"tsv"_s}, 0);
+        row("pivot_hostile_md", hostilePivot + QStringList{u"--format"_s, u"md"_s}, 0);
+        row("pivot_hostile_latex", hostilePivot + QStringList{u"--format"_s, u"latex"_s}, 0);
+        row("pivot_hostile_html", hostilePivot + QStringList{u"--format"_s, u"html"_s}, 0);
+        row("pivot_hostile_json", hostilePivot + QStringList{u"--format"_s, u"json"_s}, 0);
+        const QStringList hostileDiff = {u"diff"_s, u"hostile_group"_s, u"--runs"_s,
+                                         u"run_a,run_b,run_c,run_d"_s};
+        row("diff_hostile_csv", hostileDiff + QStringList{u"--format"_s, u"csv"_s}, 0);
+        row("diff_hostile_tsv", hostileDiff + QStringList{u"--format"_s, u"tsv"_s}, 0);
+        row("diff_hostile_md", hostileDiff + QStringList{u"--format"_s, u"md"_s}, 0);
+        row("diff_hostile_latex", hostileDiff + QStringList{u"--format"_s, u"latex"_s}, 0);
+        row("diff_hostile_html", hostileDiff + QStringList{u"--format"_s, u"html"_s}, 0);
+        row("diff_hostile_json", hostileDiff + QStringList{u"--format"_s, u"json"_s}, 0);
         row("keys_generic", {u"keys"_s, u"generic"_s, u"--format"_s, u"csv"_s}, 0);
         row("keys_wandb", {u"keys"_s, u"wandb_old"_s, u"wandb_new"_s, u"--format"_s, u"csv"_s}, 0);
         row("check_malformed", {u"check"_s, u"malformed"_s, u"--format"_s, u"csv"_s}, 1);

@@ -348,6 +348,18 @@ private slots:
                  "<td class=\"num\">1.23e-07</td>"_s);
     }
 
+    void precisionNeverOverflowsToInfinity() {
+        // The largest double rounded up to 3 digits (1.80e308) is beyond every double: the
+        // number stays as it is rather than turn into infinity.
+        FakeTable t;
+        t.headers = {u"x"_s};
+        t.rows = {{Value::real(std::numeric_limits<double>::max())}};
+        WriteOptions o;
+        o.precision = 3;
+        QCOMPARE(render(t, TableFormat::Csv, o), u"x\n1.7976931348623157e+308\n"_s);
+        QVERIFY(!render(t, TableFormat::Json, o).contains(u"Infinity"_s));
+    }
+
     void precisionKeepsTrailingZeros() {
         // People read a column of rounded numbers by their digits: 0.26 to 4 digits is 0.2600.
         FakeTable t = column(u"x"_s, {Value::real(0.259958952665329), Value::real(0.99996),

@@ -108,7 +108,7 @@ ExportDialog::ExportDialog(ExportSourceFactory factory, ExportOffer offer, QWidg
     , m_precision(new QSpinBox(this))
     , m_caption(new QLineEdit(this))
     , m_label(new QLineEdit(this))
-    , m_guard(new QCheckBox(tr("Guard against spreadsheet formulas (prefix = + - @ with ')"), this))
+    , m_guard(new QCheckBox(tr("Guard against spreadsheet formulas (prefix = + - @, tab, CR with ')"), this))
     , m_preview(new QPlainTextEdit(this))
     , m_previewNote(new QLabel(this))
     , m_timer(new QTimer(this)) {

@@ -46,7 +46,9 @@ double roundSignificant(double x, int digits) {
     if (digits <= 0 || !std::isfinite(x) || x == 0) return x;
     // printf's correctly rounded decimal, read back: 0.123456 to 3 digits is 0.123 exactly as
     // the shortest spelling of the nearest double says it.
-    return QString::number(x, 'g', digits).toDouble();
+    // Near the largest double the rounded-up text is beyond it: keep the number then.
+    const double rounded = QString::number(x, 'g', digits).toDouble();
+    return std::isfinite(rounded) ? rounded : x;
 }
 
 Value programValue(const Value &v, const WriteOptions &o) {
