@@ -85,6 +85,10 @@ int tableCommand(const QStringList &args) {
          u"Compare every run with this one (id, unique name or id prefix): LaTeX and HTML mark the values that differ from it."_s,
          u"RUN"_s});
     p.addOption({u"with-path"_s, u"Add each run's folder (the path column) after its id."_s});
+    p.addOption(
+        {u"summary"_s,
+         u"Show a metric's min, max or mean over its logged history instead of its last value (MLflow, Lightning, Sacred, Ray Tune, DVCLive and Keras keep histories)."_s,
+         u"METRIC=last|min|max|mean,..."_s});
     addExportOptions(p);
     addGroupOptions(p);
     addFilterOption(p, u"Only the runs"_s);
@@ -104,6 +108,16 @@ int tableCommand(const QStringList &args) {
         }
         spec.sort.push_back(k);
     }
+    for (const QString &s : splitList(p.value(u"summary"_s))) {
+        const qsizetype eq = s.lastIndexOf(u'=');
+        const std::optional<MetricSummary> summary =
+            eq > 0 ? summaryFromName(s.mid(eq + 1).trimmed()) : std::nullopt;
+        if (!summary) {
+            err(u"--summary: '%1' is not METRIC=last|min|max|mean"_s.arg(s));
+            return kUsage;
+        }
+        spec.summaries.insert(s.left(eq).trimmed(), *summary);
+    }
     GroupRequest group = groupRequest(p, c.format);
     std::optional<SavedView> saved;
     if (const auto status = readView(p, c.folders, saved)) return *status;
@@ -113,8 +127,9 @@ int tableCommand(const QStringList &args) {
         err(u"--columns and --varying do not apply to grouped output; choose metrics with --metrics"_s);
         return kUsage;
     }
-    if (isGrouped(group) && (p.isSet(u"baseline"_s) || p.isSet(u"with-path"_s))) {
-        err(u"--baseline and --with-path apply to one row per run, not to grouped output"_s);
+    if (isGrouped(group) &&
+        (p.isSet(u"baseline"_s) || p.isSet(u"with-path"_s) || p.isSet(u"summary"_s))) {
+        err(u"--baseline, --with-path and --summary apply to one row per run, not to grouped output"_s);
         return kUsage;
     }
     if (p.isSet(u"with-path"_s)) spec.columns = withPath(spec.columns);

@@ -129,7 +129,7 @@ void GroupTreeModel::buildColumns() {
             continue;
         }
         if (std::find(m_keys.begin(), m_keys.end(), c.column) != m_keys.end()) continue;
-        if (m_table->column(c.column).family != Family::Metric) {
+        if (m_table->column(keyColumn(c)).family != Family::Metric) {
             values.push_back(Column{Kind::Value, c, std::nullopt, c.header});
         } else if (m_joined) {
             m_columns.push_back(Column{Kind::Metric, c, std::nullopt, c.header});
@@ -417,7 +417,7 @@ QVariant GroupTreeModel::groupData(const Node &node, int column, int role) const
         case RunTableModel::NumberRole:
             return s.allSame && s.common.isNumber();
         case RunTableModel::FamilyRole:
-            return c.kind == Kind::Field ? -1 : int(m_table->column(c.source.column).family);
+            return c.kind == Kind::Field ? -1 : int(m_table->column(keyColumn(c.source)).family);
         case RunTableModel::FullTextRole:
             return s.allSame ? s.common.displayText() : distinctText(s.distinct);
         default:
@@ -489,7 +489,7 @@ QVariant GroupTreeModel::headerData(int section, Qt::Orientation orientation, in
         return c.header;
     case RunTableModel::FamilyRole:
         return (c.kind == Kind::Value || c.kind == Kind::Metric)
-                   ? int(m_table->column(c.source.column).family)
+                   ? int(m_table->column(keyColumn(c.source)).family)
                    : -1;
     case Qt::ToolTipRole:
         if (c.kind == Kind::Label)

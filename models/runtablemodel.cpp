@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <map>
 #include <set>
 
 namespace runlens {
@@ -202,6 +203,56 @@ void RunTableModel::reparseQuery() {
     }
 }
 
+std::optional<ViewColumn> RunTableModel::summaryView(int metricColumn) const {
+    const auto it = m_summaries.constFind(familyName(Family::Metric) + u':' +
+                                          m_table.column(metricColumn).display);
+    if (it == m_summaries.cend() || *it == MetricSummary::Last) return std::nullopt;
+    std::optional<ViewColumn> v = summaryColumn(m_table, metricColumn, *it, {});
+    return v && v->summaryOf >= 0 ? v : std::nullopt;
+}
+
+bool RunTableModel::hasHistory(int viewColumn) const {
+    if (viewColumn < 0 || viewColumn >= columnCount()) return false;
+    const ViewColumn &c = m_columns[std::size_t(viewColumn)];
+    if (c.field || m_table.column(keyColumn(c)).family != Family::Metric) return false;
+    return summaryColumn(m_table, keyColumn(c), MetricSummary::Min, {}).has_value();
+}
+
+MetricSummary RunTableModel::columnSummary(int viewColumn) const {
+    if (viewColumn < 0 || viewColumn >= columnCount()) return MetricSummary::Last;
+    const ViewColumn &c = m_columns[std::size_t(viewColumn)];
+    return c.summaryOf >= 0 ? m_summaries.value(columnIdentity(c), MetricSummary::Last)
+                            : MetricSummary::Last;
+}
+
+void RunTableModel::setColumnSummary(int viewColumn, MetricSummary summary) {
+    if (!hasHistory(viewColumn) && summary != MetricSummary::Last) return;
+    const QString id = columnIdentity(m_columns[std::size_t(viewColumn)]);
+    if (summary == MetricSummary::Last)
+        m_summaries.remove(id);
+    else
+        m_summaries.insert(id, summary);
+    rebuild();
+    emit summariesChanged();
+}
+
+QHash<QString, QString> RunTableModel::summaries() const {
+    QHash<QString, QString> out;
+    for (auto it = m_summaries.cbegin(); it != m_summaries.cend(); ++it)
+        out.insert(it.key(), summaryName(*it));
+    return out;
+}
+
+void RunTableModel::setSummaries(const QHash<QString, QString> &summaries) {
+    QHash<QString, MetricSummary> chosen;
+    for (auto it = summaries.cbegin(); it != summaries.cend(); ++it)
+        if (const auto s = summaryFromName(it.value()); s && *s != MetricSummary::Last)
+            chosen.insert(it.key(), *s);
+    if (chosen == m_summaries) return;
+    m_summaries = std::move(chosen);
+    rebuild();
+}
+
 std::vector<std::pair<QString, bool>> RunTableModel::sortState() const {
     std::vector<std::pair<QString, bool>> out;
     for (const SortSpec &s : m_sort) {
@@ -276,7 +327,11 @@ std::vector<ViewColumn> RunTableModel::computeColumns() const {
             const QString header = seen.value(info.display) > 1
                                        ? familyName(family) + u':' + info.display
                                        : info.display;
-            cols.push_back(ViewColumn{std::nullopt, c, header});
+            const std::optional<ViewColumn> summary =
+                family == Family::Metric ? summaryView(c) : std::nullopt;
+            cols.push_back(summary ? ViewColumn{std::nullopt, summary->column,
+                                                header + summary->header, c}
+                                   : ViewColumn{std::nullopt, c, header});
         }
     }
     // The user's order (columns dragged in the header) first, the rest in their default order.
@@ -347,7 +402,7 @@ int RunTableModel::pinnedCount() const {
 
 QString RunTableModel::columnIdentity(const ViewColumn &c) const {
     if (c.field) return u"run:"_s + runFieldName(*c.field);
-    const ColumnInfo &info = m_table.column(c.column);
+    const ColumnInfo &info = m_table.column(keyColumn(c));
     return familyName(info.family) + u':' + info.display;
 }
 
@@ -395,20 +450,23 @@ void RunTableModel::moveColumn(int from, int to) {
 RunTableModel::SortSpec RunTableModel::specFor(int viewColumn, bool descending) const {
     const ViewColumn &c = m_columns[std::size_t(viewColumn)];
     if (c.field) return SortSpec{c.field, Family::Config, {}, descending};
-    const ColumnInfo &info = m_table.column(c.column);
+    const ColumnInfo &info = m_table.column(keyColumn(c));
     return SortSpec{std::nullopt, info.family, info.key, descending};
 }
 
 bool RunTableModel::sameColumn(const SortSpec &s, const ViewColumn &c) const {
     if (s.field || c.field) return s.field == c.field;
-    const ColumnInfo &info = m_table.column(c.column);
+    const ColumnInfo &info = m_table.column(keyColumn(c));
     return info.family == s.family && info.key == s.key;
 }
 
 void RunTableModel::resort(std::vector<int> &rows) const {
     std::vector<ColumnSort> keys;
     for (const SortSpec &s : m_sort) {
-        const int column = s.field ? -1 : m_table.findColumn(s.family, s.key);
+        int column = s.field ? -1 : m_table.findColumn(s.family, s.key);
+        // A metric shown as a summary over its history sorts by that summary.
+        if (column >= 0 && s.family == Family::Metric)
+            if (const auto summary = summaryView(column)) column = summary->column;
         if (s.field || column >= 0) keys.push_back(ColumnSort{s.field, column, s.descending});
     }
     sortRunRows(m_table, rows, keys);
@@ -493,7 +551,7 @@ QVariant RunTableModel::data(const QModelIndex &index, int role) const {
             return !c.field && row != m_baselineRow &&
                    !(m_table.value(row, c.column) == m_table.value(m_baselineRow, c.column));
         if (m_showDeltas && role == Qt::DisplayRole && !c.field && row != m_baselineRow &&
-            m_table.column(c.column).family == Family::Metric) {
+            m_table.column(keyColumn(c)).family == Family::Metric) {
             const Value v = m_table.value(row, c.column);
             const Value base = m_table.value(m_baselineRow, c.column);
             if (v.isNumber() && base.isNumber()) {
@@ -536,7 +594,7 @@ QVariant RunTableModel::runCellData(const RunTable &table, int tableRow, const V
                                                                                  : Qt::AlignLeft) |
                           Qt::AlignVCenter));
     case FamilyRole:
-        return c.field ? -1 : int(table.column(c.column).family);
+        return c.field ? -1 : int(table.column(keyColumn(c)).family);
     case ValueTypeRole:
         return int(value().type());
     case MissingRole:
@@ -563,14 +621,19 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     case Qt::DisplayRole:
         return c.header;
     case FamilyRole:
-        return c.field ? -1 : int(m_table.column(c.column).family);
+        return c.field ? -1 : int(m_table.column(keyColumn(c)).family);
     case Qt::ToolTipRole: {
         if (c.field) return u"run %1"_s.arg(c.header);
-        const ColumnInfo &info = m_table.column(c.column);
+        const ColumnInfo &info = m_table.column(keyColumn(c));
         std::set<Value::Type> types;
+        // Which tools the values come from: a key that several formats share is one column,
+        // and the tooltip says so rather than merge them silently.
+        std::map<QString, int> formats;
         for (int r : m_rows) {
             const Value v = m_table.value(r, c.column);
-            if (!v.isMissing()) types.insert(v.type());
+            if (v.isMissing()) continue;
+            types.insert(v.type());
+            ++formats[m_table.run(r).format];
         }
         QStringList typeNames;
         for (Value::Type t : types)
@@ -579,6 +642,15 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
                           .arg(info.display, familyName(info.family), typeNames.join(u" | "_s))
                           .arg(m_table.valueCount(c.column))
                           .arg(m_table.rowCount());
+        if (c.summaryOf >= 0)
+            tip += u"\nshowing the %1 over each run's history (runs without one: empty)"_s.arg(
+                summaryName(columnSummary(section)));
+        if (formats.size() > 1) {
+            QStringList from;
+            for (const auto &[format, n] : formats)
+                from << u"%1 (%2)"_s.arg(format).arg(n);
+            tip += u"\nfrom %1 formats: %2"_s.arg(formats.size()).arg(from.join(u", "_s));
+        }
         if (!info.description.isEmpty()) tip += u"\n\n"_s + info.description;
         return tip;
     }

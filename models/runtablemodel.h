@@ -95,6 +95,18 @@ public:
     std::vector<std::pair<QString, bool>> sortState() const;
     void setSortState(const std::vector<std::pair<QString, bool>> &keys);
 
+    /// Whether a view column is a metric that some run logged a history of (readers/history.h),
+    /// so it can show its min, max or mean instead of its last value.
+    bool hasHistory(int viewColumn) const;
+    /// What a metric column shows of each run's history: the last value (default), min, max
+    /// or mean. Kept by the metric's identity across reloads, filters and column moves; a
+    /// metric shown as a summary sorts by it; runs without a history show nothing there.
+    MetricSummary columnSummary(int viewColumn) const;
+    void setColumnSummary(int viewColumn, MetricSummary summary);
+    /// The metrics shown as a summary: identity (`metric:val/loss`) -> `min`, `max` or `mean`.
+    QHash<QString, QString> summaries() const;
+    void setSummaries(const QHash<QString, QString> &summaries);
+
     /// Sorts by one column (a header click); a second key is added with addSortColumn.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     /// Adds a column as the next sort key, or flips it if it is one already (shift-click).
@@ -131,6 +143,8 @@ public:
 signals:
     /// The pinned columns or their order changed.
     void pinnedColumnsChanged();
+    /// A metric column was switched to another summary of its history.
+    void summariesChanged();
 
 private:
     /// A sort key by name, so it survives a reload that numbers the table's columns anew.
@@ -146,6 +160,8 @@ private:
     QString columnIdentity(const ViewColumn &c) const;
     void appendToTable(std::vector<RunRecord> &&records);
     void findBaseline();
+    /// The summary column of a metric (table column) the user switched from its last value.
+    std::optional<ViewColumn> summaryView(int metricColumn) const;
     /// After the table changed: bind the query to its columns again.
     void reparseQuery();
     bool rowMatches(int tableRow) const;
@@ -168,6 +184,7 @@ private:
     std::optional<QSet<int>> m_hidden;
     QStringList m_columnOrder;
     QStringList m_pinned{QStringLiteral("run:name")};
+    QHash<QString, MetricSummary> m_summaries; ///< by metric identity; Last is not stored
     bool m_varyingOnly = false;
     QString m_baselineId;
     int m_baselineRow = -1;

@@ -18,6 +18,7 @@
 #include "viewexport.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
@@ -173,6 +174,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_loader, &RunLoader::finished, this, &MainWindow::onFinished);
     connect(m_view, &RunTableView::columnMoved, this, &MainWindow::saveColumnOrder);
     connect(m_model, &RunTableModel::pinnedColumnsChanged, this, &MainWindow::saveColumnOrder);
+    connect(m_model, &RunTableModel::summariesChanged, this, &MainWindow::saveColumnOrder);
     connect(m_view, &RunTableView::headerMenuRequested, this, &MainWindow::showHeaderMenu);
     // Right-click on runs: the Runs menu (diff, baseline, folder path).
     for (QAbstractItemView *v : {static_cast<QAbstractItemView *>(m_view),
@@ -680,6 +682,11 @@ void MainWindow::saveColumnOrder() {
     QSettings settings;
     settings.setValue(columnChoiceKey(m_folders) + u"/order"_s, m_model->columnOrder());
     settings.setValue(columnChoiceKey(m_folders) + u"/pinned"_s, m_model->pinnedColumns());
+    QVariantMap summaries;
+    const QHash<QString, QString> chosen = m_model->summaries();
+    for (auto it = chosen.cbegin(); it != chosen.cend(); ++it)
+        summaries.insert(it.key(), it.value());
+    settings.setValue(columnChoiceKey(m_folders) + u"/summaries"_s, summaries);
 }
 
 void MainWindow::showHeaderMenu(int column, const QPoint &globalPos) {
@@ -700,7 +707,25 @@ void MainWindow::showHeaderMenu(int column, const QPoint &globalPos) {
                    [this, column, pinned] {
                        keepSelection([&] { m_model->setColumnPinned(column, !pinned); });
                    });
-    const int tableColumn = m_model->tableColumn(column);
+    // A metric shown as a summary stands for the metric itself.
+    const int tableColumn = keyColumn(m_model->viewColumns()[std::size_t(column)]);
+    if (m_model->hasHistory(column)) {
+        QMenu *show = menu.addMenu(tr("Show over Each Run's History"));
+        auto *choice = new QActionGroup(show);
+        const MetricSummary current = m_model->columnSummary(column);
+        for (const auto &[summary, label] :
+             {std::pair{MetricSummary::Last, tr("&Last Value")},
+              std::pair{MetricSummary::Min, tr("&Minimum")},
+              std::pair{MetricSummary::Max, tr("Ma&ximum")},
+              std::pair{MetricSummary::Mean, tr("M&ean")}}) {
+            QAction *a = show->addAction(label, this, [this, column, summary] {
+                keepSelection([&] { m_model->setColumnSummary(column, summary); });
+            });
+            a->setCheckable(true);
+            a->setChecked(summary == current);
+            choice->addAction(a);
+        }
+    }
     if (tableColumn >= 0) {
         menu.addAction(tr("Hide “%1”").arg(name), this, [this, tableColumn] {
             m_keys->model()->setColumnsShown({tableColumn}, false);
@@ -726,6 +751,13 @@ void MainWindow::restoreColumnChoice() {
         settings.value(columnChoiceKey(m_folders) + u"/pinned"_s, QStringList{u"run:name"_s})
             .toStringList());
     m_model->setBaselineRun(settings.value(columnChoiceKey(m_folders) + u"/baseline"_s).toString());
+    {
+        QHash<QString, QString> summaries;
+        const QVariantMap saved = settings.value(columnChoiceKey(m_folders) + u"/summaries"_s).toMap();
+        for (auto it = saved.cbegin(); it != saved.cend(); ++it)
+            summaries.insert(it.key(), it.value().toString());
+        m_model->setSummaries(summaries);
+    }
     m_groupBar->setNested(settings.value(columnChoiceKey(m_folders) + u"/groupNested"_s, true).toBool());
     m_groupBar->setKeys(settings.value(columnChoiceKey(m_folders) + u"/groupBy"_s).toStringList());
     const QVariant saved = settings.value(columnChoiceKey(m_folders) + u"/hidden"_s);

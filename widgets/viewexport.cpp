@@ -57,7 +57,7 @@ std::unique_ptr<TableSource> groupViewSource(const RunTableModel &runs,
             if (table.column(c).family == Family::Metric) spec.metricColumns.push_back(c);
     } else {
         for (const ViewColumn &v : runs.viewColumns())
-            if (!v.field && table.column(v.column).family == Family::Metric)
+            if (!v.field && table.column(keyColumn(v)).family == Family::Metric)
                 spec.metricColumns.push_back(v.column);
     }
     spec.aggregates = groups.aggregates();

@@ -84,10 +84,19 @@ ColumnMeta TableView::columnMeta(int column) const {
     const ViewColumn &c = m_columns[std::size_t(column)];
     ColumnMeta meta;
     if (c.field) return meta;
-    meta.family = m_table.column(c.column).family;
+    meta.family = m_table.column(keyColumn(c)).family;
     if (meta.family == Family::Metric)
-        meta.direction = columnDirection(m_table, c.column, m_directions);
+        meta.direction = columnDirection(m_table, keyColumn(c), m_directions);
     return meta;
+}
+
+std::optional<ViewColumn> summaryColumn(const RunTable &table, int metric, MetricSummary summary,
+                                        const QString &header) {
+    if (summary == MetricSummary::Last) return ViewColumn{std::nullopt, metric, header};
+    const int column =
+        table.findColumn(Family::Meta, historyKey(table.column(metric).key, summary));
+    if (column < 0) return std::nullopt;
+    return ViewColumn{std::nullopt, column, header + u" ("_s + summaryName(summary) + u')', metric};
 }
 
 void TableView::markBest(const DirectionOverrides &directions) {
@@ -239,6 +248,28 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
     std::iota(rows.begin(), rows.end(), 0);
     if (spec.rows) rows = *spec.rows;
 
+    // Metrics shown as a summary over their history, by metric column.
+    QHash<int, MetricSummary> summaries;
+    for (auto it = spec.summaries.cbegin(); it != spec.summaries.cend(); ++it) {
+        const int metric = table.findColumn(Family::Metric, Key::fromDisplay(it.key()));
+        if (metric < 0) {
+            if (error) *error = u"--summary: no metric named '%1'"_s.arg(it.key());
+            return std::nullopt;
+        }
+        if (!summaryColumn(table, metric, it.value(), {})) {
+            if (error)
+                *error = u"--summary: no run has a history of %1 (only its last value is known), "
+                         "so there is no %2 to show"_s.arg(it.key(), summaryName(it.value()));
+            return std::nullopt;
+        }
+        summaries.insert(metric, it.value());
+    }
+    // A metric column as the summary chosen for it (with `header` and " (min)" after it).
+    const auto summarised = [&](const ViewColumn &c, const QString &header) {
+        if (c.field || !summaries.contains(c.column)) return c;
+        return summaryColumn(table, c.column, summaries.value(c.column), header).value_or(c);
+    };
+
     if (!spec.sort.empty()) {
         std::vector<ColumnSort> keys;
         for (const SortKey &k : spec.sort) {
@@ -251,7 +282,8 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
                             cols.size());
                 return std::nullopt;
             }
-            keys.push_back(ColumnSort{cols[0].field, cols[0].column, k.descending});
+            const ViewColumn sortBy = summarised(cols[0], {});
+            keys.push_back(ColumnSort{sortBy.field, sortBy.column, k.descending});
         }
         sortRunRows(table, rows, keys);
     }
@@ -301,6 +333,7 @@ std::optional<TableView> makeTableView(const RunTable &table, const ViewSpec &sp
         const ColumnInfo &info = table.column(c.column);
         c.header = seen.value(info.display) > 1 ? familyName(info.family) + u':' + info.display
                                                 : info.display;
+        c = summarised(c, c.header);
     }
     return TableView(table, std::move(rows), std::move(columns));
 }

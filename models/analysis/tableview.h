@@ -3,6 +3,7 @@
 #include "cellmarks.h"
 #include "tablesource.h"
 
+#include "readers/history.h"
 #include "run/runtable.h"
 
 #include <QStringList>
@@ -31,6 +32,9 @@ struct ViewSpec {
     /// The runs to show (table rows, in this order before sorting; a filter's result); all
     /// when unset.
     std::optional<std::vector<int>> rows;
+    /// Metrics (by key, `val/loss`) shown as a summary over their history instead of their last
+    /// value (`--summary val/loss=min`); sorting by such a metric sorts by the summary.
+    QHash<QString, MetricSummary> summaries;
 };
 
 /// One shown column: a run field or a table column, with its header.
@@ -38,7 +42,22 @@ struct ViewColumn {
     std::optional<RunField> field;
     int column = -1;
     QString header;
+    /// Set when the column shows a metric's summary over its history instead of its last value:
+    /// `column` is then the `history.<stat>.<key>` metadata column and this the metric's own
+    /// column, which the view column stands for (family, direction, identity).
+    int summaryOf = -1;
 };
+
+/// The table column a view column stands for: the metric of a summary column, else its own.
+inline int keyColumn(const ViewColumn &c) {
+    return c.summaryOf >= 0 ? c.summaryOf : c.column;
+}
+
+/// A metric column (table column `metric`) showing `summary` over the runs' histories, headed
+/// `val/loss (min)`; the metric column itself for MetricSummary::Last; nullopt when no run has
+/// a history of that metric (readers/history.h).
+std::optional<ViewColumn> summaryColumn(const RunTable &table, int metric, MetricSummary summary,
+                                        const QString &header);
 
 /// The table as shown: chosen rows in order and chosen columns with unambiguous headers. Cheap
 /// to build (indices only); cells are read from the RunTable on demand.
