@@ -30,6 +30,8 @@ void addCommonOptions(QCommandLineParser &p) {
                  u"Write to FILE (atomically) instead of standard output."_s,
                  u"FILE"_s});
     p.addOption({u"jobs"_s, u"Reader threads (default: one per core)."_s, u"N"_s});
+    p.addOption({u"deleted"_s,
+                 u"Include the runs their tool marks deleted (MLflow's deleted runs and experiments, Guild's trash); left out by default."_s});
     p.addOption({{u"q"_s, u"quiet"_s}, u"No progress or summary on standard error."_s});
     p.addOption(
         {u"no-cache"_s,
@@ -55,6 +57,7 @@ std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, C
     c.output = p.value(u"output"_s);
     c.quiet = p.isSet(u"quiet"_s);
     c.noCache = p.isSet(u"no-cache"_s);
+    c.deleted = p.isSet(u"deleted"_s);
     if (p.isSet(u"jobs"_s)) {
         bool ok = false;
         c.jobs = p.value(u"jobs"_s).toInt(&ok);
@@ -89,6 +92,7 @@ LoadResult load(const Common &c) {
     const ReaderRegistry registry = ReaderRegistry::withBuiltins();
     LoadOptions options;
     options.jobs = c.jobs;
+    options.includeDeleted = c.deleted;
     if (!c.noCache)
         options.cacheDir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
     const bool showProgress = !c.quiet && isatty(fileno(stderr));

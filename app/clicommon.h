@@ -28,6 +28,7 @@ struct Common {
     int jobs = 0;
     bool quiet = false;
     bool noCache = false;
+    bool deleted = false; ///< --deleted: keep the runs their tool marks deleted
 };
 
 /// Adds --format, -o, --jobs, -q, --no-cache, --help and the FOLDER arguments.

@@ -35,7 +35,7 @@ void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
     // Everything the worker needs is captured by value; results come back through queued
     // calls on this object, so they arrive on its thread and die with it.
     m_futures << QtConcurrent::run([this, roots, jobs, generation, cancelled, delivery,
-                                    cacheDir = m_cacheDir] {
+                                    cacheDir = m_cacheDir, includeDeleted = m_includeDeleted] {
         const ReaderRegistry registry = ReaderRegistry::withBuiltins();
         QElapsedTimer clock;
         clock.start();
@@ -43,6 +43,7 @@ void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
         LoadOptions options;
         options.jobs = jobs;
         options.cacheDir = cacheDir;
+        options.includeDeleted = includeDeleted;
         options.batchSize = 1000;
         options.cancelled = [cancelled] { return cancelled->load(); };
         if (delivery == Delivery::Stream)

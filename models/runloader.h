@@ -29,6 +29,9 @@ public:
     /// Where parsed runs are cached between opens (empty: no cache). The window passes the
     /// user's cache folder; the cache never changes results, only the time a second open takes.
     void setCacheDir(const QString &dir) { m_cacheDir = dir; }
+    /// Keep runs their tool marks deleted (next load); by default they are left out.
+    void setIncludeDeleted(bool on) { m_includeDeleted = on; }
+    bool includeDeleted() const { return m_includeDeleted; }
     void cancel();
     bool isLoading() const { return m_running; }
     /// Blocks until every worker has stopped (tests, shutdown).
@@ -53,6 +56,7 @@ private:
     std::shared_ptr<std::atomic<bool>> m_cancel;
     quint64 m_generation = 0;
     bool m_running = false;
+    bool m_includeDeleted = false;
     QString m_cacheDir;
 };
 

@@ -312,6 +312,12 @@ std::vector<ViewColumn> RunTableModel::computeColumns() const {
     std::vector<ViewColumn> cols;
     for (RunField f : kFields)
         cols.push_back(ViewColumn{f, -1, runFieldName(f)});
+    // Runs of several tools: which tool each run comes from, after its status.
+    for (int r = 1; r < m_table.rowCount(); ++r)
+        if (m_table.run(r).format != m_table.run(0).format) {
+            cols.insert(cols.begin() + 2, ViewColumn{RunField::Format, -1, runFieldName(RunField::Format)});
+            break;
+        }
     // Shown: the key chooser's choice, else every config and metric key (meta keys live in the
     // details pane until asked for).
     const auto shown = [this](int c) {

@@ -171,6 +171,16 @@ bool resolve(const RunTable &table, const QString &spec, std::vector<ViewColumn>
         }
     }
     const std::vector<int> cols = matchColumns(table, spec);
+    // A run field wins over metadata of the same name (readers keep a tool's own status word
+    // as meta `status`); `meta:status` still names that.
+    const bool onlyMeta = std::all_of(cols.begin(), cols.end(), [&](int c) {
+        return table.column(c).family == Family::Meta;
+    });
+    if (!cols.empty() && onlyMeta && !spec.contains(u':'))
+        if (const auto f = fieldFromName(spec)) {
+            out.push_back(ViewColumn{f, -1, {}});
+            return true;
+        }
     if (cols.empty()) {
         if (const auto f = fieldFromName(spec)) {
             out.push_back(ViewColumn{f, -1, {}});

@@ -49,9 +49,17 @@ RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &,
     run.path = candidate.path;
     run.id = fallbackRunId(candidate);
     run.name = QFileInfo(candidate.path).fileName();
-    const QDir dir(candidate.path);
     Flattener flattener(limits.flatten);
+    readConfigFiles(candidate, limits, flattener, run);
+    if (!readMetricFiles(candidate, limits, flattener, run, true))
+        run.addIssue(Issue::Severity::Warning, candidate.path, 0, 0,
+                     u"no metrics file could be read"_s);
+    return run;
+}
 
+void GenericReader::readConfigFiles(const RunCandidate &candidate, const ReadLimits &limits,
+                                    Flattener &flattener, RunRecord &run) {
+    const QDir dir(candidate.path);
     for (const QString &name : configFiles()) {
         if (!candidate.files.contains(name)) continue;
         const QString path = dir.filePath(name);
@@ -65,6 +73,11 @@ RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &,
                              u"the W&B internal key _wandb is not shown"_s);
         }
     }
+}
+
+bool GenericReader::readMetricFiles(const RunCandidate &candidate, const ReadLimits &limits,
+                                    Flattener &flattener, RunRecord &run, bool setStatus) {
+    const QDir dir(candidate.path);
     bool metrics = false;
     for (const QString &name : metricFiles()) {
         if (!candidate.files.contains(name)) continue;
@@ -76,13 +89,10 @@ RunRecord GenericReader::read(const RunCandidate &candidate, const ScanNotes &,
             for (const auto &[key, child] : top->members)
                 flattener.flatten(doc, child, Key({key}), Family::Metric, {}, run, path);
             // Only a cut-off file means "still running"; other warnings (a duplicate key) do not.
-            run.status = doc.truncated ? RunStatus::Running : RunStatus::Finished;
+            if (setStatus) run.status = doc.truncated ? RunStatus::Running : RunStatus::Finished;
         }
     }
-    if (!metrics)
-        run.addIssue(Issue::Severity::Warning, candidate.path, 0, 0,
-                     u"no metrics file could be read"_s);
-    return run;
+    return metrics;
 }
 
 } // namespace runlens

@@ -20,6 +20,14 @@ public:
 
     static const QStringList &configFiles();
     static const QStringList &metricFiles();
+    /// Reads those of configFiles() the folder has into `run` (also for readers of folders that
+    /// keep a plain config beside their own logs).
+    static void readConfigFiles(const RunCandidate &candidate, const ReadLimits &limits,
+                                Flattener &flattener, RunRecord &run);
+    /// Reads those of metricFiles() the folder has into `run`; true when one held metrics.
+    /// With `setStatus`, the run is finished, or running when a file is cut off.
+    static bool readMetricFiles(const RunCandidate &candidate, const ReadLimits &limits,
+                                Flattener &flattener, RunRecord &run, bool setStatus);
 };
 
 } // namespace runlens

@@ -4,6 +4,7 @@
 
 #include <QString>
 
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -23,6 +24,15 @@ std::optional<MetricSummary> summaryFromName(const QString &name);
 /// for how many values it logged. Last has no key: it is the metric's own value.
 Key historyKey(const Key &metric, MetricSummary s);
 Key historyStepsKey(const Key &metric);
+
+/// One logged value of a metric, for curves: its step (or the position in the log when the
+/// tool keeps none), the value, and the wall-clock time in seconds since the epoch when known
+/// (NaN).
+struct HistoryPoint {
+    double step = 0;
+    double value = 0;
+    double time = std::numeric_limits<double>::quiet_NaN();
+};
 
 /// Collects one metric's logged values, then adds them to a run: the last value by step (ties:
 /// the later logged) as the metric itself, and min, max, mean and the count as metadata under

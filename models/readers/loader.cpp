@@ -218,6 +218,16 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                     cache->store(runs[std::size_t(i)].path, *record, slot->storeHash);
             }
         }
+        // A record from the cache names its keys by cache key id.
+        const auto keyOf = [&](std::size_t k) -> Key {
+            if (!slot->keyIds.empty()) return cache->key(slot->keyIds[k]).second;
+            return record->entries[k].key;
+        };
+        if (!options.includeDeleted && isDeletedRun(*record, keyOf)) {
+            ++result.stats.deletedHidden;
+            if (options.progress) options.progress(i + 1, total);
+            continue;
+        }
         addMergeNotes(runs[std::size_t(i)], *record);
         const int n = ++idCount[record->id];
         if (n > 1) {
@@ -264,6 +274,24 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
     if (cache) result.cacheProblem = cache->problem();
     result.table.squeeze();
     return result;
+}
+
+bool isDeletedRun(const RunRecord &record) {
+    return isDeletedRun(record, [&](std::size_t k) { return record.entries[k].key; });
+}
+
+bool isDeletedRun(const RunRecord &record, const std::function<Key(std::size_t)> &keyOf) {
+    for (std::size_t k = 0; k < record.entries.size(); ++k) {
+        const Entry &e = record.entries[k];
+        if (e.family != Family::Meta) continue;
+        const Key entryKey = keyOf(k);
+        if (entryKey.segments().size() > 2) continue;
+        const QString key = entryKey.display();
+        if (key == u"lifecycle_stage" && e.value.displayText() == u"deleted") return true;
+        if (key == u"guild.deleted" && e.value.type() == Value::Type::Bool && e.value.toBool())
+            return true;
+    }
+    return false;
 }
 
 } // namespace runlens

@@ -26,7 +26,16 @@ struct LoadOptions {
     /// Folder of the persistent run cache (runcache.h); empty: no cache. The CLI and GUI pass
     /// QStandardPaths::CacheLocation.
     QString cacheDir;
+    /// Keep the runs their tool marks deleted (isDeletedRun); by default they are counted in
+    /// ScanStats::deletedHidden and left out.
+    bool includeDeleted = false;
 };
+
+/// Whether a tool marks the run deleted: MLflow's `lifecycle_stage` = deleted (deleted runs
+/// and the runs of deleted experiments stay on disk), Guild's `guild.deleted` (its trash).
+bool isDeletedRun(const RunRecord &record);
+/// The same for a record whose keys are given apart (`keyOf(k)` is entry k's key).
+bool isDeletedRun(const RunRecord &record, const std::function<Key(std::size_t)> &keyOf);
 
 struct LoadResult {
     RunTable table;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "docparser.h"
+#include "history.h"
 #include "run/flatten.h"
 #include "run/run.h"
 
@@ -8,6 +9,7 @@
 #include <QStringList>
 
 #include <optional>
+#include <vector>
 
 namespace runlens {
 
@@ -76,6 +78,16 @@ public:
     /// the run be read again. Nothing (the default) means the reader's runs are never cached.
     virtual std::optional<QStringList> inputFiles(const RunCandidate &) const {
         return std::nullopt;
+    }
+    /// A metric's logged values, in the order logged, for curves: read again from the run
+    /// folder on demand (the table keeps only summaries). Empty when the format keeps no
+    /// history of the metric (the default).
+    virtual std::vector<HistoryPoint> readHistory(const QString &runPath, const Key &metric,
+                                                  const ReadLimits &limits) const {
+        Q_UNUSED(runPath);
+        Q_UNUSED(metric);
+        Q_UNUSED(limits);
+        return {};
     }
     /// Anything else read() depends on besides the input files, the folder path, its root and
     /// the identity (which the cache compares itself): e.g. scan notes about the run.

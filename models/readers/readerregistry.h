@@ -18,6 +18,8 @@ public:
     const std::vector<std::unique_ptr<Reader>> &readers() const { return m_readers; }
     /// The first reader that takes `dir`, or null.
     const Reader *detect(const DirListing &dir) const;
+    /// The reader of a format (RunRecord::format), or null.
+    const Reader *byFormat(const QString &format) const;
 
 private:
     std::vector<std::unique_ptr<Reader>> m_readers;

@@ -28,6 +28,8 @@ QString ScanStats::summary() const {
     add(int(missingRoots.size()), u"missing path(s)"_s);
     QString out = u"%1 run folder(s) in %2 folder(s)"_s.arg(runFolders).arg(directories);
     if (!skipped.isEmpty()) out += u"; skipped: "_s + skipped.join(u", "_s);
+    if (deletedHidden > 0)
+        out += u"; %1 deleted run(s) hidden"_s.arg(deletedHidden);
     return out;
 }
 

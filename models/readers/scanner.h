@@ -23,6 +23,9 @@ struct ScanStats {
     int ignoredDirs = 0;      ///< .git, node_modules, __pycache__, virtual envs
     int tooDeep = 0;          ///< directories below the depth limit
     QStringList missingRoots; ///< roots that do not exist or are not folders
+    /// Runs the tool marks deleted (MLflow's lifecycle_stage, Guild's trash), left out of the
+    /// table unless LoadOptions::includeDeleted (set by the loader, not the scanner).
+    int deletedHidden = 0;
 
     /// One line for humans: "3 runs in 12 folders; skipped: 1 link loop, ...".
     QString summary() const;

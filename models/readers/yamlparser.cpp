@@ -110,6 +110,9 @@ private:
             const Value v = resolvePlainScalar(value);
             return v.type() == Value::Type::String ? Value::string(text) : v;
         }
+        // PyYAML's `!!python/name:numpy.ndarray ''`: the tag names the value, the text is empty.
+        if (const auto at = tag.find("python/name:"); value.empty() && at != std::string::npos)
+            return Value::string(QString::fromStdString(tag.substr(at + 12)));
         // Other tags (!!python/..., custom ones): the plain reading of the text.
         return resolvePlainScalar(value);
     }

@@ -1,0 +1,261 @@
+#include "lightningreader.h"
+#include "csvhistory.h"
+#include "runid.h"
+#include "textfile.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <bit>
+#include <limits>
+
+namespace runlens {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kHparams = u"hparams.yaml"_s;
+const QString kMetrics = u"metrics.csv"_s;
+
+/// The folder names Lightning's loggers give versions: `version_<N>`.
+const QRegularExpression &versionDirPattern() {
+    static const QRegularExpression re(u"^version_\\d+$"_s);
+    return re;
+}
+
+/// `events.out.tfevents.<unix seconds>.<host>.<pid>.<n>` (a `.v2` suffix in newer writers).
+const QRegularExpression &eventsFilePattern() {
+    static const QRegularExpression re(
+        u"^events\\.out\\.tfevents\\.(\\d+)\\.(.+)\\.\\d+\\.\\d+(?:\\.v2)?$"_s);
+    return re;
+}
+
+/// TensorBoard event files among a folder's files.
+QStringList eventsFiles(const QStringList &files) {
+    QStringList out;
+    for (const QString &f : files)
+        if (f.startsWith(u"events.out.tfevents."_s)) out << f;
+    return out;
+}
+
+/// yaml-cpp 0.7 rejects a block scalar with a tag or an anchor as a sequence item when its
+/// lines are indented less than three columns past the dash (jbeder/yaml-cpp#1163), which is
+/// how PyYAML writes `- !!binary |` in hparams.yaml. Indenting those lines two more spaces
+/// keeps the text (a block scalar's indentation is not part of it) and every line number.
+QByteArray indentTaggedBlockScalars(const QByteArray &bytes) {
+    if (!bytes.contains("- !") && !bytes.contains("- &")) return bytes;
+    static const QRegularExpression item(u"^( *)- +(?:[!&][^ ]* +)+[|>][-+0-9]*\\s*(?:#.*)?$"_s);
+    const QList<QByteArray> lines = bytes.split('\n');
+    QByteArray out;
+    out.reserve(bytes.size() + 256);
+    int blockIndent = -1; // the dash's column while inside such a block scalar
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QByteArray &line = lines[i];
+        qsizetype indent = 0;
+        while (indent < line.size() && line[indent] == ' ')
+            ++indent;
+        const bool blank = line.trimmed().isEmpty();
+        if (blockIndent >= 0 && !blank && indent <= blockIndent) blockIndent = -1;
+        if (blockIndent >= 0 && !blank) out += "  ";
+        out += line;
+        if (i + 1 < lines.size()) out += '\n';
+        if (blockIndent < 0 && !blank && line[indent] == '-')
+            if (const auto m = item.match(QString::fromUtf8(line)); m.hasMatch())
+                blockIndent = int(m.capturedLength(1));
+    }
+    return out;
+}
+
+/// A numpy scalar as PyYAML dumps it, `!!python/object/apply:numpy.core.multiarray.scalar
+/// [<dtype>, !!binary <bytes>]`, arrives without its tag as the list `[{args: [f8, false,
+/// true], state: [3, <, ...]}, "<base64>"]`. Its value, or missing when the node is not one.
+Value numpyScalar(const Doc &doc, const DocNode &n) {
+    if (n.kind != DocNode::Kind::Seq || n.items.size() != 2) return {};
+    const DocNode &dtype = doc.node(n.items[0]);
+    const DocNode &data = doc.node(n.items[1]);
+    const DocNode *args = doc.member(dtype, u"args"_s);
+    const DocNode *state = doc.member(dtype, u"state"_s);
+    if (dtype.kind != DocNode::Kind::Map || !args || !state || args->kind != DocNode::Kind::Seq ||
+        args->items.size() != 3 || state->kind != DocNode::Kind::Seq || state->items.size() < 2 ||
+        data.value.type() != Value::Type::String)
+        return {};
+    static const QRegularExpression code(u"^([fiub])(1|2|4|8)$"_s);
+    const auto m = code.match(doc.node(args->items[0]).value.rawText());
+    const QString order = doc.node(state->items[1]).value.rawText();
+    if (!m.hasMatch() || !(order == u"<" || order == u">" || order == u"|" || order == u"="))
+        return {};
+    const auto decoded =
+        QByteArray::fromBase64Encoding(data.value.rawText().simplified().remove(u' ').toLatin1(),
+                                       QByteArray::AbortOnBase64DecodingErrors);
+    const int size = m.captured(2).toInt();
+    if (!decoded || decoded.decoded.size() != size) return {};
+    QByteArray raw = decoded.decoded;
+    if (order == u">") std::reverse(raw.begin(), raw.end()); // big-endian: read it backwards
+    const QChar kind = m.captured(1)[0];
+    quint64 u = 0;
+    for (int i = size - 1; i >= 0; --i)
+        u = (u << 8) | quint8(raw[i]);
+    if (kind == u'b') return Value::boolean(u != 0);
+    if (kind == u'f') {
+        if (size == 8) return Value::real(std::bit_cast<double>(u));
+        if (size == 4) return Value::real(double(std::bit_cast<float>(quint32(u))));
+        return {};
+    }
+    if (kind == u'u')
+        return u > quint64(std::numeric_limits<qint64>::max()) ? Value::real(double(u))
+                                                               : Value::integer(qint64(u));
+    const int shift = 64 - size * 8; // sign-extend
+    return Value::integer(shift == 0 ? qint64(u) : (qint64(u << shift) >> shift));
+}
+
+/// Replaces every numpy scalar in the document by its value (aliases share nodes, so each is
+/// visited once).
+void decodeNumpyScalars(Doc &doc) {
+    std::vector<bool> seen(doc.nodes.size(), false);
+    std::vector<int> stack{doc.root};
+    while (!stack.empty()) {
+        const int i = stack.back();
+        stack.pop_back();
+        if (i < 0 || seen[std::size_t(i)]) continue;
+        seen[std::size_t(i)] = true;
+        DocNode &n = doc.nodes[std::size_t(i)];
+        if (const Value v = numpyScalar(doc, n); !v.isMissing()) {
+            n.kind = DocNode::Kind::Scalar;
+            n.value = v;
+            n.items.clear();
+            continue;
+        }
+        for (const int item : n.items)
+            stack.push_back(item);
+        for (const auto &m : n.members)
+            stack.push_back(m.second);
+    }
+}
+
+/// hparams.yaml as the run's config.
+void readHparams(const QString &path, const ReadLimits &limits, Flattener &flattener,
+                 RunRecord &run) {
+    const std::optional<QByteArray> bytes = readTextFile(path, limits.maxYamlBytes, run);
+    if (!bytes) return;
+    if (bytes->trimmed().isEmpty()) {
+        run.addIssue(Issue::Severity::Warning, path, 0, 0, u"file is empty"_s);
+        return;
+    }
+    Doc doc;
+    if (!parseYaml(indentTaggedBlockScalars(*bytes), doc, run, path, limits.parse)) return;
+    // An empty hparams.yaml is `{}`; a document holding only `null` is no config either.
+    if (const DocNode *root = doc.rootNode();
+        root && root->kind == DocNode::Kind::Scalar && root->value.type() == Value::Type::Null)
+        return;
+    decodeNumpyScalars(doc);
+    const DocNode *top = topMapping(doc, run, path);
+    if (!top) return;
+    // Tagged nodes (`!!python/object:...`, `!!python/tuple`, `!!binary`) arrive as plain
+    // mappings, lists and text: the YAML parser keeps their content and drops the tag.
+    for (const auto &[key, child] : top->members)
+        flattener.flatten(doc, child, Key({key}), Family::Config, {}, run, path);
+}
+
+/// metrics.csv: every column a metric with its history, `epoch` and `step` metadata.
+void readMetrics(const QString &path, const ReadLimits &limits, RunRecord &run) {
+    CsvHistoryOptions options;
+    options.stepColumn = u"step"_s;
+    options.maxBytes = limits.maxJsonBytes;
+    const std::optional<CsvHistory> csv = readCsvHistory(path, options, run);
+    if (!csv) return;
+    if (csv->cutShort) run.status = RunStatus::Running;
+    if (csv->rows == 0) {
+        run.addIssue(Issue::Severity::Warning, path, 0, 0,
+                     u"holds only its header, no rows: nothing was logged yet"_s);
+        return;
+    }
+    for (const CsvColumn &column : csv->columns) {
+        if (column.name.isEmpty()) continue;
+        if (column.name == u"epoch" || column.name == u"step") {
+            if (const Value last = column.lastValue(); !last.isMissing())
+                run.add(Family::Meta, Key({column.name}), last);
+            continue;
+        }
+        addCsvMetric(column, Key({column.name}), run, path);
+    }
+}
+
+} // namespace
+
+QString LightningReader::format() const {
+    return u"lightning"_s;
+}
+
+bool LightningReader::detect(const DirListing &dir) const {
+    const bool hparams = dir.hasFile(kHparams);
+    const bool metrics = dir.hasFile(kMetrics);
+    if (hparams && metrics) return true; // CSVLogger with a string version
+    return (hparams || metrics) && versionDirPattern().match(dir.name).hasMatch();
+}
+
+std::optional<QStringList> LightningReader::inputFiles(const RunCandidate &candidate) const {
+    return QStringList{candidate.path + u'/' + kHparams, candidate.path + u'/' + kMetrics};
+}
+
+QString LightningReader::cacheContext(const RunCandidate &candidate, const RunIdentity &,
+                                      const ScanNotes &) const {
+    // read() uses the event files' names only (start time, host), never their content.
+    return eventsFiles(candidate.files).join(u'\n');
+}
+
+std::vector<HistoryPoint> LightningReader::readHistory(const QString &runPath, const Key &metric,
+                                                       const ReadLimits &limits) const {
+    // `epoch` and `step` are metadata, not metrics (readMetrics()).
+    const QStringList &segments = metric.segments();
+    if (segments.size() != 1 || segments[0] == u"epoch" || segments[0] == u"step") return {};
+    CsvHistoryOptions options;
+    options.stepColumn = u"step"_s;
+    options.maxBytes = limits.maxJsonBytes;
+    return readCsvPoints(runPath + u'/' + kMetrics, options, segments[0]);
+}
+
+RunRecord LightningReader::read(const RunCandidate &candidate, const ScanNotes &,
+                                const ReadLimits &limits) const {
+    RunRecord run;
+    run.format = format();
+    run.path = candidate.path;
+    run.id = fallbackRunId(candidate);
+    const QFileInfo info(candidate.path);
+    run.name = info.dir().dirName() + u'/' + info.fileName(); // <logger name>/version_<N>
+    const QDir dir(candidate.path);
+    Flattener flattener(limits.flatten);
+
+    if (candidate.files.contains(kHparams))
+        readHparams(dir.filePath(kHparams), limits, flattener, run);
+
+    const QStringList events = eventsFiles(candidate.files);
+    if (candidate.files.contains(kMetrics)) readMetrics(dir.filePath(kMetrics), limits, run);
+
+    // The earliest event file was opened when training started (fit, then test, each open one).
+    qint64 firstSec = -1;
+    QString host;
+    for (const QString &f : events) {
+        const auto m = eventsFilePattern().match(f);
+        if (!m.hasMatch()) continue;
+        const qint64 sec = m.captured(1).toLongLong();
+        if (firstSec < 0 || sec < firstSec) {
+            firstSec = sec;
+            host = m.captured(2);
+        }
+    }
+    if (firstSec >= 0) {
+        run.startMs = firstSec * 1000;
+        run.add(Family::Meta, Key({u"host"_s}), Value::string(host));
+    }
+    if (!candidate.files.contains(kMetrics))
+        run.addIssue(
+            Issue::Severity::Note, candidate.path, 0, 0,
+            events.isEmpty()
+                ? u"no metrics.csv and no TensorBoard event files: no metrics were logged here"_s
+                : u"no metrics.csv: the metrics are in TensorBoard event files, which are not read"_s);
+    return run;
+}
+
+} // namespace runlens

@@ -1,0 +1,2 @@
+from sacred import Experiment
+ex = Experiment("mnist_cnn")
