@@ -204,7 +204,8 @@ int checkCommand(const QStringList &args) {
 } // namespace
 
 bool isCommand(const QString &word) {
-    return word == u"table" || word == u"diff" || word == u"keys" || word == u"check";
+    return word == u"table" || word == u"diff" || word == u"keys" || word == u"check" ||
+           word == u"plot";
 }
 
 int run(const QStringList &args) {
@@ -212,6 +213,7 @@ int run(const QStringList &args) {
     const QStringList rest = QStringList{u"runlens "_s + command} + args.mid(1);
     if (command == u"table") return tableCommand(rest);
     if (command == u"diff") return diffCommand(rest);
+    if (command == u"plot") return plotCommand(rest);
     if (command == u"keys") return keysCommand(rest);
     if (command == u"check") return checkCommand(rest);
     err(u"unknown command '%1'"_s.arg(command));

@@ -65,5 +65,7 @@ QStringList splitList(const QString &s);
 
 /// `runlens diff` (diffcommand.cpp).
 int diffCommand(const QStringList &args);
+/// `runlens plot parallel|scatter|importance|curves FOLDER... -o FILE.png|.svg`.
+int plotCommand(const QStringList &args);
 
 } // namespace runlens::cli

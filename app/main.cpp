@@ -5,12 +5,16 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QGuiApplication>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSettings>
 
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -31,6 +35,8 @@ commands:
                     each run's change against a baseline (--baseline; --overrides, --yaml)
   keys FOLDER...    every key with its family, types, distinct values, description
   check FOLDER...   runs with issues; exit status 1 when there are any
+  plot parallel|scatter|importance|curves FOLDER... -o FILE.png|.svg
+                    the window's plots as image files for papers
 
 run 'runlens COMMAND --help' for a command's options.
 )";
@@ -73,7 +79,7 @@ int runGui(int argc, char **argv) {
     const bool firstStart = !QSettings().contains(u"recent/folders"_s);
     if (folders.isEmpty() && (demo || firstStart) &&
         !runlens::MainWindow::exampleRunsPath().isEmpty())
-        folders << runlens::MainWindow::exampleRunsPath();
+        folders << runlens::MainWindow::exampleFolders();
     if (!folders.isEmpty()) window.openFolders(folders);
     return app.exec();
 }
@@ -82,9 +88,24 @@ int runGui(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     if (!isHeadless(argc, argv)) return runGui(argc, argv);
-    QCoreApplication app(argc, argv);
+    // Plots draw text: they need a GUI application, which needs no display offscreen.
+    std::unique_ptr<QCoreApplication> app;
+    if (std::strcmp(argv[1], "plot") == 0) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+        // Without a desktop session Qt warns on every run that it made a runtime folder.
+        if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+            const QString dir = QDir::temp().filePath(u"runtime-runlens-%1"_s.arg(getuid()));
+            QDir().mkpath(dir);
+            QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                           QFileDevice::ExeOwner);
+            qputenv("XDG_RUNTIME_DIR", dir.toLocal8Bit());
+        }
+        app = std::make_unique<QGuiApplication>(argc, argv);
+    } else {
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    }
     setIdentity();
-    const QStringList args = app.arguments().mid(1);
+    const QStringList args = QCoreApplication::arguments().mid(1);
     if (args[0] == u"--help" || args[0] == u"-h") {
         std::fputs(kUsage, stdout);
         return 0;

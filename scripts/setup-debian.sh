@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev
+  qt6-base-dev qt6-base-dev-tools libgl1-mesa-dev qt6-svg-dev
   libyaml-cpp-dev rapidjson-dev
   python3 python3-yaml python3-pandas
   xvfb xauth time

@@ -11,6 +11,7 @@
 #include "keychooser.h"
 #include "keytreemodel.h"
 #include "pivotdialog.h"
+#include "plotpanel.h"
 #include "queryedit.h"
 #include "runloader.h"
 #include "runtablemodel.h"
@@ -74,6 +75,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_loader(new RunLoader(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_filter(new QueryEdit(this))
+    , m_plots(new PlotPanel(m_model, this))
     , m_filterMessage(new QLabel(this))
     , m_filterTimer(new QTimer(this))
     , m_watcher(new QFileSystemWatcher(this))
@@ -113,6 +115,12 @@ MainWindow::MainWindow(QWidget *parent)
     keysDock->setObjectName(u"keysDock"_s);
     keysDock->setWidget(m_keys);
     addDockWidget(Qt::LeftDockWidgetArea, keysDock);
+    auto *plotsDock = new QDockWidget(tr("Plots"), this);
+    plotsDock->setObjectName(u"plotsDock"_s);
+    plotsDock->setWidget(m_plots);
+    addDockWidget(Qt::BottomDockWidgetArea, plotsDock);
+    tabifyDockWidget(dock, plotsDock);
+    plotsDock->raise();
 
     m_filter->setPlaceholderText(
         tr("Filter runs (Ctrl+F): words, or a query such as  optimizer.lr < 1e-3 and seed == 0"));
@@ -143,6 +151,9 @@ MainWindow::MainWindow(QWidget *parent)
     menuBar()->actions().value(2)->menu()->addAction(dock->toggleViewAction());
     keysDock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+K"_s));
     menuBar()->actions().value(2)->menu()->addAction(keysDock->toggleViewAction());
+    plotsDock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+P"_s));
+    menuBar()->actions().value(2)->menu()->addAction(plotsDock->toggleViewAction());
+    wirePlots();
     connect(m_keys->model(), &KeyTreeModel::hiddenColumnsChanged, this, [this] {
         if (!m_keys->model()->table()) return; // between loads the run model's default applies
         keepSelection([this] { m_model->setHiddenColumns(m_keys->model()->hiddenColumns()); });
@@ -314,6 +325,16 @@ QString MainWindow::exampleRunsPath() {
     return {};
 }
 
+QStringList MainWindow::exampleFolders() {
+    const QString runs = exampleRunsPath();
+    if (runs.isEmpty()) return {};
+    QStringList folders{runs};
+    // The MLflow and Lightning examples beside the W&B sweep.
+    if (const QString more = QDir(runs).absoluteFilePath(u"../more"_s); QFileInfo(more).isDir())
+        folders << QDir(more).absolutePath();
+    return folders;
+}
+
 void MainWindow::createActions() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open Folder…"), this, [this] {
@@ -324,12 +345,12 @@ void MainWindow::createActions() {
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("Open &Example Runs"), this, [this] {
-        const QString path = exampleRunsPath();
-        if (path.isEmpty())
+        const QStringList folders = exampleFolders();
+        if (folders.isEmpty())
             QMessageBox::warning(this, tr("RunLens"),
                                  tr("The bundled example runs were not found."));
         else
-            openFolders({path});
+            openFolders(folders);
     });
     QAction *reload = file->addAction(tr("&Reload"), this, &MainWindow::reload);
     reload->setShortcut(QKeySequence::Refresh);
@@ -407,6 +428,13 @@ void MainWindow::createActions() {
     connect(m_varying, &QAction::toggled, this, [this](bool on) {
         keepSelection([&] { m_model->setVaryingOnly(on); });
         updateStatus();
+    });
+    QAction *deleted = view->addAction(tr("Show &Deleted Runs"));
+    deleted->setCheckable(true);
+    deleted->setToolTip(tr("Also list the runs their tool marks deleted (MLflow, Guild)"));
+    connect(deleted, &QAction::toggled, this, [this](bool on) {
+        m_loader->setIncludeDeleted(on);
+        if (!m_folders.isEmpty()) this->reload();
     });
     m_live = view->addAction(tr("&Live Mode"));
     m_live->setCheckable(true);
@@ -856,6 +884,59 @@ void MainWindow::setBaseline(const QString &id) {
 
 QLineEdit *MainWindow::filterEdit() const {
     return m_filter;
+}
+
+void MainWindow::wirePlots() {
+    // The table's selection is marked in the plots; picking in a plot selects in the table.
+    const auto selectionToPlots = [this] {
+        std::vector<int> rows;
+        if (m_stack->currentWidget() == m_groupView) {
+            rows = runsUnder(*m_groupModel, m_groupView->selectionModel()->selectedRows());
+        } else {
+            for (const QModelIndex &i : m_view->selectionModel()->selectedRows())
+                rows.push_back(m_model->tableRow(i.row()));
+        }
+        m_plots->setSelectedRuns(rows);
+    };
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, selectionToPlots);
+    connect(m_groupView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            selectionToPlots);
+    // A reset (a filter, a reload) changes the selection without saying so.
+    connect(m_model, &QAbstractItemModel::modelReset, this, selectionToPlots, Qt::QueuedConnection);
+    connect(m_plots, &PlotPanel::runsSelected, this, [this](const std::vector<int> &rows, bool add) {
+        if (m_stack->currentWidget() == m_groupView) return; // groups: the plots mark, no more
+        QItemSelection selection;
+        const QSet<int> wanted(rows.begin(), rows.end());
+        for (int r = 0; r < m_model->rowCount(); ++r)
+            if (wanted.contains(m_model->tableRow(r)))
+                selection.select(m_model->index(r, 0), m_model->index(r, m_model->columnCount() - 1));
+        m_view->selectionModel()->select(selection, add ? QItemSelectionModel::Select
+                                                        : QItemSelectionModel::ClearAndSelect);
+        if (!selection.isEmpty()) m_view->scrollTo(selection.first().topLeft());
+    });
+    // Grouped: the scatter draws groups and the curves their means.
+    connect(m_groupModel, &QAbstractItemModel::modelReset, this, [this] {
+        m_plots->setGroupColumns(m_stack->currentWidget() == m_groupView ? m_groupModel->groupKeys()
+                                                                         : std::vector<int>());
+    });
+    // Brushing writes the equivalent query into the filter bar, after the filter there was.
+    connect(m_plots, &PlotPanel::brushFilterChanged, this, [this](const QString &expression) {
+        if (!m_brushing) {
+            m_brushBaseFilter = m_filter->text().trimmed();
+            m_brushing = true;
+        }
+        QString text = m_brushBaseFilter;
+        if (!expression.isEmpty())
+            text = text.isEmpty() ? expression : u"("_s + text + u") and "_s + expression;
+        if (expression.isEmpty()) m_brushing = false;
+        m_filter->setText(text);
+        applyFilter();
+    });
+    // A filter the user types ends the brushing.
+    connect(m_filter, &QLineEdit::textEdited, this, [this] {
+        m_brushing = false;
+        m_plots->clearBrushes();
+    });
 }
 
 void MainWindow::applyFilter() {

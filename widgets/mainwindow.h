@@ -34,6 +34,7 @@ class GroupBar;
 class GroupTreeModel;
 class GroupTreeView;
 class QueryEdit;
+class PlotPanel;
 class ExportDialog;
 struct ExportChoice;
 
@@ -54,6 +55,9 @@ public:
     void reload();
     /// The bundled example sweep, or empty when it cannot be found.
     static QString exampleRunsPath();
+    /// What --demo and the first start open: the sweep, and the MLflow and Lightning examples
+    /// beside it (resources/examples/more) when they are there.
+    static QStringList exampleFolders();
 
     RunTableModel *runModel() const { return m_model; }
     RunTableView *runView() const { return m_view; }
@@ -63,6 +67,7 @@ public:
     RunLoader *loader() const { return m_loader; }
     QLineEdit *filterEdit() const;
     QueryEdit *queryEdit() const { return m_filter; }
+    PlotPanel *plotPanel() const { return m_plots; }
     /// Narrows the filter to runs whose `column` (a table column, or a run field when -1 and
     /// `field` is set) equals (or, with `exclude`, does not equal) `value`: a query clause
     /// added to the query there is, or one replacing plain search words.
@@ -132,6 +137,8 @@ private:
     void saveGrouping();
     /// Reads the filter bar: a query, plain words, or nothing; shows a query's error.
     void applyFilter();
+    /// Links the plots with the table: selection both ways, grouping, brushing to the filter.
+    void wirePlots();
     void updateViewsMenu();
     /// Runs `change` (a model reset) and selects the same runs again afterwards.
     template <typename F> void keepSelection(F change);
@@ -144,6 +151,9 @@ private:
     RunLoader *m_loader;
     QSplitter *m_splitter;
     QueryEdit *m_filter;
+    PlotPanel *m_plots;
+    bool m_brushing = false;     ///< the filter bar holds a brushing query
+    QString m_brushBaseFilter;   ///< the filter before the brushing began
     QLabel *m_filterMessage;
     QMenu *m_viewsMenu = nullptr;
     QTimer *m_filterTimer;
