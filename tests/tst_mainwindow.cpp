@@ -9,6 +9,8 @@
 #include "grouptreemodel.h"
 #include "grouptreeview.h"
 #include "pivotdialog.h"
+#include "plotpanel.h"
+#include "plotview.h"
 #include "queryedit.h"
 #include "tablesourcemodel.h"
 #include "issuespanel.h"
@@ -807,6 +809,43 @@ private slots:
         QCOMPARE(pivotCsv.size(), 1 + 2); // adamw, sgd
         QCOMPARE(pivotCsv[0].value(0), u"optimizer.name"_s);
         pivotExport->close();
+    }
+
+    void plotsBrushToTheFilterAndSelectRuns() {
+        open({MainWindow::exampleRunsPath()});
+        RunTableModel *model = window->runModel();
+        PlotPanel *panel = window->plotPanel();
+        panel->setParallelAxes({u"config:optimizer.lr"_s, u"metric:val/acc"_s});
+        panel->refresh();
+        ParallelPlot &plot = panel->parallelPlot();
+        QCOMPARE(plot.axisCount(), 2);
+        QCOMPARE(plot.rows().size(), std::size_t(model->rowCount()));
+        // Drag along the lr axis, from its bottom to the middle: the filter bar gets the query
+        // and the table shows exactly the brushed runs.
+        PlotView *view = panel->parallelView();
+        view->resize(900, 420);
+        const QRectF area = plot.plotArea(view->rect());
+        const int x = int(plot.axisX(0, area));
+        QTest::mousePress(view, Qt::LeftButton, {}, QPoint(x, int(area.bottom()) - 1));
+        QTest::mouseMove(view, QPoint(x, int(area.center().y())));
+        QTest::mouseRelease(view, Qt::LeftButton, {}, QPoint(x, int(area.center().y())));
+        QVERIFY(plot.hasBrushes());
+        QVERIFY2(window->queryEdit()->text().startsWith(u"optimizer.lr in "_s),
+                 qPrintable(window->queryEdit()->text()));
+        const std::size_t brushed = plot.brushedRows().size();
+        QVERIFY(brushed > 0 && brushed < std::size_t(35));
+        QTRY_COMPARE(std::size_t(model->rowCount()), brushed);
+        // The plot keeps every run it had, the others grey, while the table shows the brushed.
+        QCOMPARE(plot.rows().size(), std::size_t(35));
+        // Picking a run in a plot selects it in the table.
+        const int tableRow = model->tableRow(2);
+        emit panel->runsSelected({tableRow}, false);
+        QCOMPARE(window->selectedRunIds(), QStringList{model->table().run(tableRow).id});
+        // Clearing the brushes gives the filter back.
+        plot.clearBrushes();
+        QMetaObject::invokeMethod(view, "brushesChanged");
+        QTRY_COMPARE(model->rowCount(), 35);
+        QVERIFY(window->queryEdit()->text().isEmpty());
     }
 
     void pivotShowsMetricByTwoKeys() {
