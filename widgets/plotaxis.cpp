@@ -81,6 +81,18 @@ PlotAxis PlotAxis::numeric(const QString &label, double min, double max) {
     return a;
 }
 
+void PlotAxis::include(double low, double high) {
+    if (m_categorical || !std::isfinite(low) || !std::isfinite(high)) return;
+    if (m_min > 0 && low <= 0) low = m_min; // a log-capable axis stays above 0
+    if (m_min > m_max) {
+        m_min = low;
+        m_max = high;
+        return;
+    }
+    m_min = std::min(m_min, low);
+    m_max = std::max(m_max, high);
+}
+
 bool PlotAxis::setLog(bool on) {
     if (on && !canBeLog()) return false;
     m_log = on;

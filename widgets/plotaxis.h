@@ -38,6 +38,9 @@ public:
     PlotAxis(const RunTable &table, const std::vector<int> &rows, PlotKey key);
     /// A numeric axis over [min, max] (curves: steps, a metric's values).
     static PlotAxis numeric(const QString &label, double min, double max);
+    /// Widens a numeric axis to cover [low, high] too (error bars), never below 0 for an axis
+    /// that can be log; finite values only.
+    void include(double low, double high);
 
     const PlotKey &key() const { return m_key; }
     QString label() const { return m_label; }

@@ -666,6 +666,9 @@ void ScatterPlot::setData(const RunTable *table, std::vector<int> rows, PlotKey 
                          (g.values[k].isMissing() ? u"(missing)"_s : g.values[k].displayText());
         pt.label = parts.join(u", "_s);
         colorOf(pt, pt.rows.front());
+        // The error bars stay inside the plot.
+        m_x.include(pt.x - pt.sx, pt.x + pt.sx);
+        m_y.include(pt.y - pt.sy, pt.y + pt.sy);
         m_points.push_back(std::move(pt));
     }
 }
