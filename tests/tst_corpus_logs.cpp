@@ -149,8 +149,8 @@ QStringList curveMismatches(const RunTable &t, const ReaderRegistry &registry,
                 registry.byFormat(format)->readHistory(run.path, metric, ReadLimits{});
             const QString what = run.id + u' ' + metric.display() + u": "_s;
             if (qint64(points.size()) != t.value(r, c).toInt()) {
-                out << what + u"%1 points, history.steps %2"_s.arg(points.size()).arg(
-                                  t.value(r, c).displayText());
+                out << what + u"%1 points, history.steps %2"_s.arg(points.size())
+                                  .arg(t.value(r, c).displayText());
                 continue;
             }
             const HistoryPoint *last = nullptr;
@@ -461,8 +461,8 @@ private slots:
             QCOMPARE(int(points.size()), count);
             QCOMPARE(testutil::cell(t, row, Family::Meta, historyStepsKey(metric)).toInt(),
                      qint64(count));
-            for (const auto &[got, want] : {std::pair{points.front(), first},
-                                            std::pair{points.back(), last}}) {
+            for (const auto &[got, want] :
+                 {std::pair{points.front(), first}, std::pair{points.back(), last}}) {
                 QCOMPARE(got.step, want.step);
                 QCOMPARE(got.value, want.value);
                 if (std::isnan(want.time))
@@ -482,8 +482,7 @@ private slots:
         // Steps from 1, Sacred's ISO timestamps (UTC, microseconds; RunLens keeps ms).
         check(u"sacred"_s, u"manuel-rhdt__ml-pws/runs/3"_s, Key({u"training.loss"_s}), 400,
               {1, 0.5156626180648803, 1707433957.659}, {400, -0.6749154008865357, 1707434012.323});
-        check(u"keras"_s,
-              u"Deepender25__Handwritten-Digit-Recognition---CNN-with-99.65-Accuracy"_s,
+        check(u"keras"_s, u"Deepender25__Handwritten-Digit-Recognition---CNN-with-99.65-Accuracy"_s,
               Key({u"val_loss"_s}), 30, {0, 3.6416454315185547, none},
               {29, 0.009158278815448284, none});
     }

@@ -5,6 +5,7 @@
 // through folders composed of a link to each and a trial folder written here. Guild has no
 // corpus folder. Skips cleanly when the corpus is absent (it is data from other projects, never
 // copied here).
+#include "readers/history.h"
 #include "readers/loader.h"
 #include "readers/raytunereader.h"
 #include "readers/readerregistry.h"
@@ -16,6 +17,8 @@
 #include <QTest>
 
 #include "testutil.h"
+
+#include <cmath>
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
@@ -69,6 +72,76 @@ QByteArray firstLine(const QString &path) {
     return f.open(QIODevice::ReadOnly) ? f.readLine() : QByteArray();
 }
 
+bool sameNumber(double a, double b) {
+    return (std::isnan(a) && std::isnan(b)) || a == b;
+}
+
+/// Every metric with a history in the rows of `format`, read again for curves by the row's
+/// reader: the points must number `history.steps.<key>`, and the last by step (ties: the later
+/// logged) must be the metric's value. Returns the mismatches; counts the metrics checked and
+/// those whose last logged point is not the last by step.
+QStringList curveMismatches(const RunTable &t, const QString &format, int &checked,
+                            int &outOfOrder) {
+    static const ReaderRegistry registry = ReaderRegistry::withBuiltins();
+    QStringList out;
+    for (int c = 0; c < t.columnCount(); ++c) {
+        const QStringList segments = t.column(c).key.segments();
+        if (t.column(c).family != Family::Meta || segments.size() < 3 ||
+            segments[0] != u"history" || segments[1] != u"steps")
+            continue;
+        const Key metric(segments.mid(2));
+        for (int r = 0; r < t.rowCount(); ++r) {
+            const RunInfo &run = t.run(r);
+            if (run.format != format || !t.hasValue(r, c)) continue;
+            ++checked;
+            const std::vector<HistoryPoint> points =
+                registry.byFormat(format)->readHistory(run.path, metric, ReadLimits{});
+            const QString what = run.id + u' ' + metric.display() + u": "_s;
+            if (qint64(points.size()) != t.value(r, c).toInt()) {
+                out << what + u"%1 points, history.steps %2"_s.arg(points.size())
+                                  .arg(t.value(r, c).displayText());
+                continue;
+            }
+            const HistoryPoint *last = nullptr;
+            for (const HistoryPoint &p : points)
+                if (!last || !(p.step < last->step)) last = &p;
+            outOfOrder += last != &points.back() ? 1 : 0;
+            const Value v = cell(t, r, Family::Metric, metric);
+            if (!last || !sameNumber(v.toDouble(), last->value))
+                out << what + u"last point %1, table %2"_s.arg(last ? last->value : 0)
+                                  .arg(v.displayText());
+        }
+    }
+    return out;
+}
+
+/// Checks one run's curve of `metric` against the file read by hand (the count, the first and
+/// the last point) and the table (the count is history.steps, the last point's value the
+/// metric's value). Empty when all agree.
+QString curveDisagreement(const RunTable &t, int row, const Key &metric, int count,
+                          const HistoryPoint &first, const HistoryPoint &last) {
+    if (row < 0) return u"no such row"_s;
+    static const ReaderRegistry registry = ReaderRegistry::withBuiltins();
+    const RunInfo &run = t.run(row);
+    const std::vector<HistoryPoint> points =
+        registry.byFormat(run.format)->readHistory(run.path, metric, ReadLimits{});
+    if (int(points.size()) != count) return u"%1 points"_s.arg(points.size());
+    const qint64 steps = cell(t, row, Family::Meta, historyStepsKey(metric)).toInt();
+    if (steps != count) return u"history.steps %1"_s.arg(steps);
+    const auto same = [](const HistoryPoint &a, const HistoryPoint &b) {
+        return a.step == b.step && a.value == b.value &&
+               (std::isnan(b.time) ? std::isnan(a.time) : std::abs(a.time - b.time) < 0.001);
+    };
+    const auto text = [](const HistoryPoint &p) {
+        return u"%1:%2@%3"_s.arg(p.step).arg(p.value, 0, 'g', 17).arg(p.time, 0, 'f', 3);
+    };
+    if (!same(points.front(), first)) return u"first "_s + text(points.front());
+    if (!same(points.back(), last)) return u"last "_s + text(points.back());
+    if (cell(t, row, Family::Metric, metric).toDouble() != points.back().value)
+        return u"table "_s + cell(t, row, Family::Metric, metric).displayText();
+    return {};
+}
+
 } // namespace
 
 class TestCorpusMore : public QObject {
@@ -84,6 +157,10 @@ private slots:
     void everyDvcLiveFolderIsOneRow();
     void dvcSpotValues();
     void noOtherToolsFolderTaken();
+    void curvesMatchTheTable_data();
+    void curvesMatchTheTable();
+    void curvesOfOneRunPerFormat();
+    void hydraRunsHaveNoCurves();
 
 private:
     QString m_ray;
@@ -299,6 +376,65 @@ void TestCorpusMore::noOtherToolsFolderTaken() {
         ours += mine ? 1 : 0;
     }
     QCOMPARE(ours, 4);
+}
+
+void TestCorpusMore::curvesMatchTheTable_data() {
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<int>("curves"); // metrics with a history in the corpus
+    // Ray Tune: CellSpike's progress.csv (the other trials' results are in state files only).
+    QTest::newRow("raytune") << u"raytune"_s << 1;
+    // Every TSV but ArturMakowski's train/step.tsv, which holds only a step column.
+    QTest::newRow("dvc") << u"dvc"_s << 24;
+}
+
+void TestCorpusMore::curvesMatchTheTable() {
+    // Every history the table summarises, read again for the Curves plot, agrees with it.
+    QFETCH(QString, format);
+    QFETCH(int, curves);
+    const RunTable t = load({format == u"dvc" ? m_dvc : m_ray}).table;
+    int checked = 0, outOfOrder = 0;
+    const QStringList wrong = curveMismatches(t, format, checked, outOfOrder);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong.mid(0, 10).join(u'\n')));
+    QCOMPARE(checked, curves);
+    QCOMPARE(outOfOrder, 0);
+}
+
+void TestCorpusMore::curvesOfOneRunPerFormat() {
+    const double none = std::nan("");
+    // progress.csv: step = training_iteration, time = the timestamp column (seconds).
+    const RunTable ray = load({m_ray}).table;
+    QCOMPARE(curveDisagreement(
+                 ray, rowAt(ray, m_ray + u"/zekailin00__Raytune-CellSpike/examples/GPU/trial-1"_s),
+                 Key({u"val_loss"_s}), 13, {1, 1.018595549898843, 1610606224},
+                 {13, 1.0184079312408965, 1610607028}),
+             QString());
+    // plots/metrics/eval/acc.tsv (no timestamp column) for the nested key eval.acc.
+    const RunTable dvc = load({m_dvc}).table;
+    QCOMPARE(curveDisagreement(dvc, rowOf(dvc, u"CaroCardozo__example-dvc-experiments/dvclive"_s),
+                               Key({u"eval"_s, u"acc"_s}), 10, {0, 0.9714000225067139, none},
+                               {9, 0.9884999990463257, none}),
+             QString());
+}
+
+void TestCorpusMore::hydraRunsHaveNoCurves() {
+    // No Hydra run of the corpus holds a tracker run, nor a results file: the reader finds no
+    // tracker to ask and invents no curve.
+    const QString root = corpusDir(u"hydra"_s);
+    if (!QFileInfo(root).isDir()) QSKIP("../shared/corpus/hydra is absent");
+    const RunTable t = load({root}).table;
+    const ReaderRegistry registry = ReaderRegistry::withBuiltins();
+    const Reader *hydra = registry.byFormat(u"hydra"_s);
+    int rows = 0;
+    for (int r = 0; r < t.rowCount(); ++r) {
+        if (t.run(r).format != u"hydra") continue;
+        ++rows;
+        QVERIFY(cell(t, r, Family::Meta, u"hydra.tracker"_s).isMissing());
+        for (int c = 0; c < t.columnCount(); ++c)
+            QVERIFY(t.column(c).family != Family::Metric || !t.hasValue(r, c));
+        for (const QString &k : {u"loss"_s, u"val_loss"_s, u"train/loss"_s})
+            QVERIFY(hydra->readHistory(t.run(r).path, Key({k}), ReadLimits{}).empty());
+    }
+    QCOMPARE(rows, 80);
 }
 
 QTEST_GUILESS_MAIN(TestCorpusMore)

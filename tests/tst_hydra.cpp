@@ -506,6 +506,11 @@ void TestHydra::historyFromTheTracker() {
     QCOMPARE(historyText(path, Key({u"acc"_s})), QString());
     QCOMPARE(typedCell(t, 0, Family::Metric, u"lightning.acc"_s), u"float:nan"_s);
     QCOMPARE(historyText(path, Key({u"lightning"_s, u"acc"_s})), u"9:0.1 19:nan"_s);
+    // Its summaries went with it: none describes the results file's `acc`.
+    QCOMPARE(typedCell(t, 0, Family::Meta, u"history.steps.lightning.acc"_s), u"int:2"_s);
+    QCOMPARE(typedCell(t, 0, Family::Meta, u"history.max.lightning.acc"_s), u"float:0.1"_s);
+    QVERIFY(cell(t, 0, Family::Meta, u"history.steps.acc"_s).isMissing());
+    QVERIFY(cell(t, 0, Family::Meta, u"history.max.acc"_s).isMissing());
     QCOMPARE(historyText(path, Key({u"test"_s})), QString());
     QCOMPARE(historyText(path, Key({u"nope"_s})), QString());
     QCOMPARE(historyText(path, Key({u"lightning"_s, u"val_loss"_s})), QString());
@@ -534,9 +539,9 @@ void TestHydra::historyOfTheMostRecentTracker() {
 
 void TestHydra::noHistoryWithoutTracker() {
     // A results file only, a W&B run (whose reader keeps no history), a broken config.
-    for (const char *fixture : {"data/hydra_single/outputs/2024-03-01/12-00-00",
-                                "data/hydra_wandb/outputs/2024-04-01/10-00-00",
-                                "data/hydra_broken/bad_yaml"}) {
+    for (const char *fixture :
+         {"data/hydra_single/outputs/2024-03-01/12-00-00",
+          "data/hydra_wandb/outputs/2024-04-01/10-00-00", "data/hydra_broken/bad_yaml"}) {
         const QString path = QFINDTESTDATA(fixture);
         QVERIFY2(!path.isEmpty(), fixture);
         const RunTable t = load({path}).table;

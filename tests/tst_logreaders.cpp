@@ -110,9 +110,9 @@ QString disagreement(const RunTable &t, int row, const Key &metric,
     for (const HistoryPoint &p : points)
         if (!last || !(p.step < last->step)) last = &p;
     const Value v = testutil::cell(t, row, Family::Metric, metric);
-    const bool same = last && v.isNumber() &&
-                      (v.toDouble() == last->value ||
-                       (std::isnan(v.toDouble()) && std::isnan(last->value)));
+    const bool same =
+        last && v.isNumber() &&
+        (v.toDouble() == last->value || (std::isnan(v.toDouble()) && std::isnan(last->value)));
     return same ? QString() : u"last %1, table %2"_s.arg(last ? last->value : 0).arg(typed(v));
 }
 
@@ -716,67 +716,66 @@ void TestLogReaders::historyOfFixtures_data() {
     // Sparse rows: only the cells of the metric, each with its row's step; `nan` kept.
     QTest::newRow("lightning sparse") << u"lightning"_s << v0 << QStringList{u"train/loss"_s}
                                       << u"49:0.9 99:0.7 149:nan 199:0.4"_s;
-    QTest::newRow("lightning NaN last") << u"lightning"_s << v0 << QStringList{u"val_loss"_s}
-                                        << u"99:0.8 199:nan"_s;
+    QTest::newRow("lightning NaN last")
+        << u"lightning"_s << v0 << QStringList{u"val_loss"_s} << u"99:0.8 199:nan"_s;
     QTest::newRow("lightning lr") << u"lightning"_s << v0 << QStringList{u"lr-Adam"_s}
                                   << u"0:0.001 100:0.0005"_s;
     // Logged order, not step order: a row logged last at step 2.
     QTest::newRow("lightning logged order")
         << u"lightning"_s << u"lightning_csv/lightning_logs/version_1"_s
         << QStringList{u"train_loss"_s} << u"0:1.5 1:1.25 2:1 3:0.75 2:0.8"_s;
-    QTest::newRow("lightning unknown") << u"lightning"_s << v0 << QStringList{u"nope"_s} << QString();
-    QTest::newRow("lightning step is meta") << u"lightning"_s << v0 << QStringList{u"step"_s}
-                                            << QString();
-    QTest::newRow("lightning epoch is meta") << u"lightning"_s << v0 << QStringList{u"epoch"_s}
-                                             << QString();
+    QTest::newRow("lightning unknown")
+        << u"lightning"_s << v0 << QStringList{u"nope"_s} << QString();
+    QTest::newRow("lightning step is meta")
+        << u"lightning"_s << v0 << QStringList{u"step"_s} << QString();
+    QTest::newRow("lightning epoch is meta")
+        << u"lightning"_s << v0 << QStringList{u"epoch"_s} << QString();
     QTest::newRow("lightning nested spelling")
         << u"lightning"_s << v0 << QStringList{u"train"_s, u"loss"_s} << QString();
     QTest::newRow("lightning no metrics.csv")
-        << u"lightning"_s << u"lightning_csv/tb_logs/my_model/version_0"_s
-        << QStringList{u"loss"_s} << QString();
+        << u"lightning"_s << u"lightning_csv/tb_logs/my_model/version_0"_s << QStringList{u"loss"_s}
+        << QString();
 
     QTest::newRow("keras") << u"keras"_s << u"keras_logs/baseline"_s
                            << QStringList{u"val_accuracy"_s} << u"0:0.66 1:0.74 2:0.79"_s;
-    QTest::newRow("keras NA cell") << u"keras"_s << u"keras_logs/tuned"_s
-                                   << QStringList{u"val_acc"_s} << u"0:0.55 2:0.72"_s;
-    QTest::newRow("keras text column") << u"keras"_s << u"keras_logs/tuned"_s
-                                       << QStringList{u"per_class"_s} << QString();
-    QTest::newRow("keras epoch is meta") << u"keras"_s << u"keras_logs/tuned"_s
-                                         << QStringList{u"epoch"_s} << QString();
+    QTest::newRow("keras NA cell")
+        << u"keras"_s << u"keras_logs/tuned"_s << QStringList{u"val_acc"_s} << u"0:0.55 2:0.72"_s;
+    QTest::newRow("keras text column")
+        << u"keras"_s << u"keras_logs/tuned"_s << QStringList{u"per_class"_s} << QString();
+    QTest::newRow("keras epoch is meta")
+        << u"keras"_s << u"keras_logs/tuned"_s << QStringList{u"epoch"_s} << QString();
     QTest::newRow("keras first of two files")
-        << u"keras"_s << u"keras_logs/two_models"_s
-        << QStringList{u"resnet_history"_s, u"loss"_s} << u"0:0.9 1:0.5"_s;
+        << u"keras"_s << u"keras_logs/two_models"_s << QStringList{u"resnet_history"_s, u"loss"_s}
+        << u"0:0.9 1:0.5"_s;
     QTest::newRow("keras second of two files")
         << u"keras"_s << u"keras_logs/two_models"_s
         << QStringList{u"vgg_training_log"_s, u"val_loss"_s} << u"0:1.2 1:0.95 2:0.9"_s;
     QTest::newRow("keras two files, no prefix")
         << u"keras"_s << u"keras_logs/two_models"_s << QStringList{u"loss"_s} << QString();
-    QTest::newRow("keras one file, a prefix")
-        << u"keras"_s << u"keras_logs/baseline"_s << QStringList{u"training"_s, u"loss"_s}
-        << QString();
-    QTest::newRow("keras not a history") << u"keras"_s << u"keras_logs/plain_log"_s
-                                         << QStringList{u"loss"_s} << QString();
+    QTest::newRow("keras one file, a prefix") << u"keras"_s << u"keras_logs/baseline"_s
+                                              << QStringList{u"training"_s, u"loss"_s} << QString();
+    QTest::newRow("keras not a history")
+        << u"keras"_s << u"keras_logs/plain_log"_s << QStringList{u"loss"_s} << QString();
 
     // Steps and timestamps (UTC ISO times) from metrics.json; a dotted name is one segment.
     QTest::newRow("sacred")
         << u"sacred"_s << u"sacred_runs/mnist/1"_s << QStringList{u"train.loss"_s}
         << u"0:2@1709287260 1:1.5@1709287320 2:1@1709287380 3:1.25@1709287440"_s;
-    QTest::newRow("sacred sparse steps") << u"sacred"_s << u"sacred_runs/mnist/1"_s
-                                         << QStringList{u"val_acc"_s}
-                                         << u"0:0.5@1709287290 2:0.75@1709287410"_s;
+    QTest::newRow("sacred sparse steps")
+        << u"sacred"_s << u"sacred_runs/mnist/1"_s << QStringList{u"val_acc"_s}
+        << u"0:0.5@1709287290 2:0.75@1709287410"_s;
     QTest::newRow("sacred NaN kept")
         << u"sacred"_s << u"sacred_runs/mnist/2"_s << QStringList{u"loss"_s}
         << u"0:3@1709290810 1:nan@1709290820 2:2@1709290825"_s;
-    QTest::newRow("sacred infinity") << u"sacred"_s << u"sacred_runs/mnist/2"_s
-                                     << QStringList{u"grad_norm"_s}
-                                     << u"0:1.5@1709290810 1:inf@1709290820"_s;
-    QTest::newRow("sacred nested spelling")
-        << u"sacred"_s << u"sacred_runs/mnist/1"_s << QStringList{u"train"_s, u"loss"_s}
-        << QString();
-    QTest::newRow("sacred unknown") << u"sacred"_s << u"sacred_runs/mnist/1"_s
-                                    << QStringList{u"nope"_s} << QString();
-    QTest::newRow("sacred no metrics.json") << u"sacred"_s << u"sacred_runs/mnist/3"_s
-                                            << QStringList{u"loss"_s} << QString();
+    QTest::newRow("sacred infinity")
+        << u"sacred"_s << u"sacred_runs/mnist/2"_s << QStringList{u"grad_norm"_s}
+        << u"0:1.5@1709290810 1:inf@1709290820"_s;
+    QTest::newRow("sacred nested spelling") << u"sacred"_s << u"sacred_runs/mnist/1"_s
+                                            << QStringList{u"train"_s, u"loss"_s} << QString();
+    QTest::newRow("sacred unknown")
+        << u"sacred"_s << u"sacred_runs/mnist/1"_s << QStringList{u"nope"_s} << QString();
+    QTest::newRow("sacred no metrics.json")
+        << u"sacred"_s << u"sacred_runs/mnist/3"_s << QStringList{u"loss"_s} << QString();
 }
 
 void TestLogReaders::historyOfFixtures() {
@@ -844,8 +843,7 @@ void TestLogReaders::lightningHistoryOfDamagedLogs_data() {
     QTest::addColumn<QByteArray>("csv");
     QTest::addColumn<QString>("points"); // of column `a`
     QTest::newRow("truncated last row") << QByteArray("step,a,b\n0,1.5,2\n1,0.5") << u"0:1.5"_s;
-    QTest::newRow("not a number") << QByteArray("step,a\n0,1.0\n1,abc\n2,0.5\n")
-                                  << u"0:1 2:0.5"_s;
+    QTest::newRow("not a number") << QByteArray("step,a\n0,1.0\n1,abc\n2,0.5\n") << u"0:1 2:0.5"_s;
     QTest::newRow("header only") << QByteArray("epoch,step,a\n") << QString();
     QTest::newRow("empty file") << QByteArray("") << QString();
     QTest::newRow("too few cells") << QByteArray("step,b,a\n0,1\n1,2,3\n") << u"1:3"_s;

@@ -112,8 +112,7 @@ QString rowHistory(const RunTable &t, int row, const QString &key) {
 /// `history.steps.<key>`, the last point by step with the metric's value. Empty: they agree.
 QString disagreement(const RunTable &t, int row, const QString &display) {
     const Key metric = testutil::key(display);
-    const std::vector<HistoryPoint> points =
-        historyOf(t.run(row).format, t.run(row).path, metric);
+    const std::vector<HistoryPoint> points = historyOf(t.run(row).format, t.run(row).path, metric);
     const Value steps = cell(t, row, Family::Meta, historyStepsKey(metric));
     if (!steps.isNumber() || steps.toInt() != qsizetype(points.size()))
         return u"%1 points, history.steps %2"_s.arg(points.size()).arg(typed(steps));
@@ -121,9 +120,9 @@ QString disagreement(const RunTable &t, int row, const QString &display) {
     for (const HistoryPoint &p : points)
         if (!last || !(p.step < last->step)) last = &p;
     const Value v = cell(t, row, Family::Metric, metric);
-    const bool same = last && v.isNumber() &&
-                      (v.toDouble() == last->value ||
-                       (std::isnan(v.toDouble()) && std::isnan(last->value)));
+    const bool same =
+        last && v.isNumber() &&
+        (v.toDouble() == last->value || (std::isnan(v.toDouble()) && std::isnan(last->value)));
     return same ? QString() : u"last %1, table %2"_s.arg(last ? last->value : 0).arg(typed(v));
 }
 
@@ -584,12 +583,12 @@ void TestMoreFormats::rayHistoryOfBrokenResults() {
     QVERIFY(writeFile(trial + u"/params.json"_s, "{\"lr\": 0.1}"));
     QVERIFY(writeFile(trial + u"/result.json"_s,
                       "{\"loss\": 3, \"training_iteration\": 1, \"timestamp\": 100.5}\n"
-                      "{\"loss\": oops}\n"             // not JSON: left out
-                      "[1, 2]\n"                         // not an object: left out
-                      "\n"                               // blank
+                      "{\"loss\": oops}\n"                                // not JSON: left out
+                      "[1, 2]\n"                                          // not an object: left out
+                      "\n"                                                // blank
                       "{\"loss\": \"high\", \"training_iteration\": 2}\n" // text: no point
                       "{\"loss\": NaN, \"training_iteration\": 3}\n"
-                      "{\"loss\": 1}\n"                 // no iteration: the 4th result
+                      "{\"loss\": 1}\n" // no iteration: the 4th result
                       "{\"loss\": {\"a\": 1}, \"training_iteration\": 5}\n"
                       "{\"loss\": 0.5, \"training_iteration\": 6, \"timest"));
     const RunTable t = load({tmp.path()}).table;
@@ -663,8 +662,7 @@ void TestMoreFormats::dvcHistoryOfBrokenFiles() {
     // Two spellings of one dotted key: each key its own file.
     QVERIFY(writeFile(plots + u"val.f1.tsv"_s, "step\tval.f1\n0\t9\n"));
     QCOMPARE(pointsText(historyOf(u"dvc"_s, live, Key({u"val.f1"_s}))), u"0:9"_s);
-    QCOMPARE(pointsText(historyOf(u"dvc"_s, live, Key({u"val"_s, u"f1"_s}))),
-             u"0:0.5@1 1:0.75"_s);
+    QCOMPARE(pointsText(historyOf(u"dvc"_s, live, Key({u"val"_s, u"f1"_s}))), u"0:0.5@1 1:0.75"_s);
     // The folder is gone: nothing.
     QCOMPARE(pointsText(historyOf(u"dvc"_s, tmp.path() + u"/gone"_s, Key({u"acc"_s}))), QString());
 

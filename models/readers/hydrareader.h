@@ -20,6 +20,8 @@ public:
     bool detect(const DirListing &dir) const override;
     RunRecord read(const RunCandidate &candidate, const ScanNotes &notes,
                    const ReadLimits &limits) const override;
+    /// 2: a tracker's metric kept as `<format>.<key>` keeps its history summaries with it.
+    int version() const override { return 2; }
     std::optional<QStringList> inputFiles(const RunCandidate &candidate) const override;
     QString cacheContext(const RunCandidate &candidate, const RunIdentity &identity,
                          const ScanNotes &notes) const override;

@@ -40,6 +40,18 @@ void merge(RunRecord &run, RunRecord &&inner, const QString &outerFormat,
         if (e.family == Family::Config) config.insert(comparable(e.key), &e.value);
         present.insert(slot(e));
     }
+    // A metric kept as `<format>.<key>` takes its history summaries (history.<s>.<key>) along:
+    // beside the outer run's own `<key>` they would describe the wrong value.
+    QSet<Key> moved;
+    for (const Entry &e : inner.entries)
+        if (e.family == Family::Metric && present.contains(slot(e))) moved.insert(e.key);
+    if (!moved.isEmpty())
+        for (Entry &e : inner.entries) {
+            const QStringList &s = e.key.segments();
+            if (e.family == Family::Meta && s.size() > 2 && s[0] == u"history" &&
+                moved.contains(Key(s.mid(2))))
+                e.key = Key(s.mid(0, 2) + QStringList{inner.format} + s.mid(2));
+        }
     std::vector<Entry> added;
     for (Entry &e : inner.entries) {
         if (e.family == Family::Config) {

@@ -30,7 +30,8 @@ struct InnerRuns {
     /// its metrics, meta keys, status, start, duration, name and issues. Its config where it
     /// differs from `run`'s config (or `run` has none) becomes meta keys
     /// `<format>.config.<key>`; config equal to `run`'s is dropped. A metric or meta key `run`
-    /// has already is kept as `<format>.<key>`. Meta `<outerFormat>.tracker` and
+    /// has already is kept as `<format>.<key>` (a metric's history summaries move with it:
+    /// `history.<s>.<format>.<key>`). Meta `<outerFormat>.tracker` and
     /// `<outerFormat>.tracker_run` say which run it was; a note names the runs left out.
     void mergeInto(RunRecord &run, const QString &outerFormat, const ReadLimits &limits) const;
 

@@ -289,10 +289,10 @@ std::optional<std::vector<HistoryPoint>> resultJsonPoints(const QString &path, c
         if (!value || value->kind != DocNode::Kind::Scalar || !value->value.isNumber()) continue;
         const DocNode *it = doc.member(*top, kIteration);
         const DocNode *ts = doc.member(*top, u"timestamp"_s);
-        points.push_back(HistoryPoint{
-            it && it->value.isNumber() ? it->value.toDouble() : double(results),
-            value->value.toDouble(),
-            ts && ts->value.isNumber() ? ts->value.toDouble() : std::nan("")});
+        points.push_back(
+            HistoryPoint{it && it->value.isNumber() ? it->value.toDouble() : double(results),
+                         value->value.toDouble(),
+                         ts && ts->value.isNumber() ? ts->value.toDouble() : std::nan("")});
     }
     return points;
 }

@@ -91,10 +91,10 @@ public:
             m_key = QString::fromUtf8(key);
             break;
         case Frame::Metric:
-            m_field = key == "steps"                 ? Field::Steps
-                      : key == "values"              ? Field::Values
+            m_field = key == "steps"                    ? Field::Steps
+                      : key == "values"                 ? Field::Values
                       : key == "timestamps" && m_wanted ? Field::Timestamps
-                                                     : Field::Other;
+                                                        : Field::Other;
             break;
         case Frame::Scalar:
             m_valueKey = key == "value";
