@@ -989,13 +989,15 @@ void CurvePlot::paint(QPainter &p, const QRectF &area) const {
         QPolygonF line;
         for (std::size_t i = 0; i < s.points.size(); ++i) {
             const QPointF q = map(s.points[i].x(), ys[i]);
-            if (std::isfinite(q.x()) && std::isfinite(q.y()))
-                line << q;
-            else if (!line.isEmpty()) {
+            // A gap (NaN) or a step going back (a log holding several trainings, appended)
+            // ends the line; the next piece starts afresh.
+            const bool back = i > 0 && s.points[i].x() < s.points[i - 1].x();
+            if ((!std::isfinite(q.x()) || !std::isfinite(q.y()) || back) && !line.isEmpty()) {
                 p.setPen(QPen(s.color, 1.6));
                 p.drawPolyline(line);
                 line.clear();
             }
+            if (std::isfinite(q.x()) && std::isfinite(q.y())) line << q;
         }
         p.setPen(QPen(s.color, 1.6));
         p.drawPolyline(line);
