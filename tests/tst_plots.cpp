@@ -2,6 +2,8 @@
 // selection and groups, image export and `runlens plot`.
 #include "analysis/query.h"
 #include "plots.h"
+#include "readers/loader.h"
+#include "readers/readerregistry.h"
 
 #include <QImage>
 #include <QProcess>
@@ -179,6 +181,37 @@ private slots:
         QVERIFY(!exportPlot(plot, dir.filePath(u"s.jpg"_s), QSize(400, 300), 1.0, &error));
         QVERIFY(error.contains(u".png or .svg"_s));
         QVERIFY(!exportPlot(plot, dir.filePath(u"missing/s.png"_s), QSize(400, 300), 1.0, &error));
+    }
+
+    void curvesReadTheHistoriesAgain() {
+        const QString folder = QStringLiteral(QT_TESTCASE_SOURCEDIR "/data/lightning_csv/lightning_logs");
+        const ReaderRegistry registry = ReaderRegistry::withBuiltins();
+        const LoadResult loaded = loadRuns({folder}, registry);
+        const RunTable &t = loaded.table;
+        int run = -1;
+        for (int r = 0; r < t.rowCount(); ++r)
+            if (t.run(r).path.endsWith(u"version_0"_s)) run = r;
+        QVERIFY(run >= 0);
+        // train/loss: 0.9, 0.7, NaN, 0.4 at steps 49, 99, 149, 199.
+        const int loss = t.findColumn(Family::Metric, Key({u"train/loss"_s}));
+        QVERIFY(loss >= 0);
+        const std::vector<CurveSeries> series = readCurves(t, registry, {run}, t.column(loss).key, {});
+        QCOMPARE(series.size(), 1u);
+        QCOMPARE(series[0].points.size(), 4u);
+        QVERIFY(std::isnan(series[0].points[2].y()));
+        // The last point is the table's value; there is one point per logged value.
+        QCOMPARE(series[0].points.back(), QPointF(199, t.value(run, loss).toDouble()));
+        const int steps = t.findColumn(Family::Meta, historyStepsKey(t.column(loss).key));
+        QCOMPARE(double(series[0].points.size()), t.value(run, steps).toDouble());
+        CurvePlot plot;
+        plot.setData(u"val_loss"_s, u"step"_s, series);
+        plot.setSmoothing(0.6);
+        QTemporaryDir dir;
+        QString error;
+        QVERIFY2(exportPlot(plot, dir.filePath(u"c.png"_s), QSize(400, 300), 1.0, &error), qPrintable(error));
+        // A metric without a history anywhere: no series.
+        const int epoch = t.findColumn(Family::Meta, Key({u"epoch"_s}));
+        QVERIFY(readCurves(t, registry, {run}, t.column(epoch).key, {}).empty());
     }
 
     void commandLineWritesAnImageOfTheRightSize() {

@@ -19,24 +19,60 @@ JSON strings and protojson's double space after colons in metadata).
 Run folder names use the local time of the machine (UTC+2, CEST), while `startedAt` in
 wandb-metadata.json is UTC, exactly as W&B does: the two differ by two hours on purpose.
 
-The output is deterministic (fixed random seed, fixed fake timestamps, no clock): running the
-script twice gives byte-identical files. Usage:
+A second tree, MOREDIR, holds two follow-up experiments of the same lab in two more formats,
+so that the examples show three tools side by side (the shared keys `optimizer.name`,
+`optimizer.lr`, `seed`, `model.arch`, `val/acc`, `val/loss` line up in one column each):
 
-    generate_examples.py [OUTDIR]      (default: resources/examples/runs next to this script)
+    <more>/mlruns/                                       an MLflow file store (MLflow 2.12)
+        0/meta.yaml                                      "Default", empty, as MLflow creates it
+        <18-digit id>/meta.yaml                          "cifar100-finetune"
+        <18-digit id>/<uuid4 hex>/{meta.yaml,params/,metrics/,tags/}
+    <more>/lightning_logs/distill/version_{0..3}/{hparams.yaml,metrics.csv}   CSVLogger
 
-OUTDIR is deleted first, but only if it holds nothing except this script's own output.
+- cifar100-finetune: the sweep's resnet18 fine-tuned on CIFAR-100 for 15 epochs, optimizer
+  adam/sgd x two learning rates x seed 0/1. Params are `mlflow.log_params(flatten(cfg))` with
+  dotted names, one file each without a trailing newline; metrics `train/loss`, `val/loss`,
+  `val/acc` once per epoch (a `/` in a key is a subfolder, `<ms> <value> <step>` lines) and
+  `test/acc` once at the end. SGD at lr 0.1 diverges to `nan` with seed 1; a first attempt of
+  one run is FAILED after four epochs (re-run at the end); a smoke-test run was deleted
+  (`lifecycle_stage: deleted` + `deleted_time`, left in place as MLflow does). The empty
+  `.trash/` and `artifacts/` folders MLflow also makes are not written (git keeps no empty
+  folders).
+- distill: resnet34 distilled into resnet18 on CIFAR-10 for 10 epochs, temperature 2|4 x
+  alpha 0.5|0.9. hparams.yaml as Lightning's save_hyperparameters writes it without OmegaConf
+  (PyYAML `yaml.dump`: nested, sorted keys); metrics.csv as Lightning 2.2's CSVLogger writes it
+  (sorted header of every key seen, one row per log call, sparse cells, CRLF line ends from
+  Python's csv module): `train_loss_step` every 50 steps, `val/acc` and `val/loss` then
+  `train_loss_epoch` at each epoch's end, `lr-AdamW` from LearningRateMonitor at each epoch's
+  start with an empty `epoch` cell.
+
+The output is deterministic (fixed random seeds, fixed fake timestamps, no clock): running the
+script twice gives byte-identical files; the second tree has its own seeded generator, so it
+never changes the first. Usage:
+
+    generate_examples.py [OUTDIR [MOREDIR]]
+        OUTDIR   default: resources/examples/runs next to this script
+        MOREDIR  default: a folder `more` beside OUTDIR (OUTDIR/../more), where RunLens's
+                 demo looks for it; pass --no-more to write OUTDIR only
+
+Each output folder is deleted first, but only if it holds nothing except this script's own
+output (OUTDIR: wandb/, baselines/; MOREDIR: mlruns/, lightning_logs/); both are checked before
+either is touched.
 Needs Python 3 with PyYAML (used for the Python-SDK-style YAML, as the real SDK does).
 """
 
 import argparse
+import csv
 import functools
 import hashlib
+import io
 import json
 import math
 import random
 import shutil
 import struct
 import sys
+import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -48,6 +84,7 @@ LOCAL_TZ = timezone(timedelta(hours=2))  # the lab is in CEST; W&B names folders
 FIRST_START = datetime(2024, 5, 2, 10, 11, 12, 123456, tzinfo=UTC)
 ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 OWN_TOP_LEVEL = {"wandb", "baselines"}
+MORE_OWN_TOP_LEVEL = {"mlruns", "lightning_logs"}
 
 EPOCHS = 30
 STEPS_PER_EPOCH = 391  # ceil(50000 / 128)
@@ -538,43 +575,340 @@ def build(rng):
     return files, listing, sweep_id, newest_dir
 
 
-def safe_clear(out: Path):
-    """Delete OUTDIR, but only if it contains nothing but our own output."""
-    if not out.exists():
+# --------------------------------------------------------------------------------------------
+# The second tree: an MLflow file store and a PyTorch Lightning CSVLogger, written as MLflow
+# 2.12 and Lightning 2.2 (May 2024) write them.
+
+MORE_SEED = 20240506
+MLRUNS_ROOT = "/scratch/mkeller/cifar-sweep/mlruns"  # the tracking URI's folder on the cluster
+FT_EPOCHS = 15
+FT_VAL_IMAGES = 5000  # held out from the 50k CIFAR-100 training images
+FT_START = datetime(2024, 5, 6, 7, 58, 31, 412000, tzinfo=UTC)
+# Mean final val accuracy of the fine-tuned resnet18 on CIFAR-100 per (optimizer, lr).
+FT_VAL_ACC = {("adam", 1e-4): 0.741, ("adam", 3e-4): 0.752,
+              ("sgd", 0.01): 0.748, ("sgd", 0.1): 0.703}
+# MLflow's _generate_random_name: "<predicate>-<noun>-<0..999>".
+MLFLOW_PREDICATES = ("abundant", "bemused", "capable", "casual", "clean", "crawling", "dapper",
+                     "debonair", "nimble", "painted", "rogue", "smiling", "spiffy", "thoughtful")
+MLFLOW_NOUNS = ("ant", "bass", "cat", "crab", "finch", "fox", "gnat", "hare", "lark", "mole",
+                "moth", "ox", "shark", "squid", "toad", "wren")
+
+KD_EPOCHS = 10
+KD_LOG_EVERY = 50  # Trainer(log_every_n_steps=50), the default
+KD_LR = 1e-3
+# Mean final val accuracy of the distilled resnet18 per (temperature, alpha).
+KD_VAL_ACC = {(2, 0.5): 0.894, (2, 0.9): 0.899, (4, 0.5): 0.897, (4, 0.9): 0.906}
+
+
+def mlflow_yaml(obj):
+    """meta.yaml as MLflow's write_yaml writes it: safe dumper, block style, sorted keys."""
+    return yaml.safe_dump(obj, default_flow_style=False, allow_unicode=True, sort_keys=True)
+
+
+def ms(t):
+    """A datetime as MLflow keeps times: integer milliseconds since the epoch."""
+    return int(round(t.timestamp() * 1000))
+
+
+def flatten_dotted(cfg, prefix=""):
+    """The `flatten(cfg)` people write before mlflow.log_params: nested keys joined with `.`."""
+    out = {}
+    for k, v in cfg.items():
+        if isinstance(v, dict):
+            out.update(flatten_dotted(v, f"{prefix}{k}."))
+        else:
+            out[prefix + k] = v
+    return out
+
+
+def ft_specs():
+    """The fine-tuning runs in the order they were started."""
+    specs = [dict(opt="adam", lr=3e-4, seed=0, epochs=1, kind="smoke", name=None)]
+    for opt, lrs in (("adam", (1e-4, 3e-4)), ("sgd", (0.01, 0.1))):
+        for lr in lrs:
+            for seed in (0, 1):
+                kind = "ok"
+                if (opt, lr, seed) == ("adam", 3e-4, 0):
+                    kind = "failed"  # the node lost its GPU in epoch 5; re-run at the end
+                elif (opt, lr, seed) == ("sgd", 0.1, 1):
+                    kind = "diverged"
+                specs.append(dict(opt=opt, lr=lr, seed=seed, epochs=FT_EPOCHS, kind=kind,
+                                  name=f"ft-{opt}-lr{lr:g}-s{seed}"))
+    specs.append(dict(specs[3], kind="ok"))  # the re-run of the failed adam 3e-4 seed 0
+    return specs
+
+
+def ft_config(spec):
+    opt = ({"name": "sgd", "lr": spec["lr"], "momentum": 0.9, "weight_decay": 0.0005}
+           if spec["opt"] == "sgd" else
+           {"name": spec["opt"], "lr": spec["lr"], "weight_decay": 5e-05})
+    return {
+        "optimizer": opt,
+        "seed": spec["seed"],
+        "model": {"arch": "resnet18", "pretrained": "cifar10"},
+        "data": {"dataset": "cifar100", "batch_size": 128},
+        "epochs": spec["epochs"],
+    }
+
+
+def ft_history(rng, spec):
+    """Per-epoch (train/loss, val/loss, val/acc) of one fine-tuning run, and test/acc."""
+    final = FT_VAL_ACC[(spec["opt"], spec["lr"])] + rng.gauss(0, 0.003)
+    start = rng.uniform(0.36, 0.41) - (0.04 if spec["opt"] == "sgd" else 0.0)
+    noisy = 2.0 if spec["lr"] >= 0.1 else 1.0
+    rows = []
+    n = FT_EPOCHS if spec["kind"] != "smoke" else 1
+    for e in range(n):
+        if spec["kind"] == "diverged" and e >= 2:
+            if e == 2:  # the loss explodes, then everything is NaN
+                rows.append((f32(rng.uniform(4.5, 6.5)), f32(rng.uniform(6.0, 9.0)),
+                             round(rng.uniform(0.03, 0.06) * FT_VAL_IMAGES) / FT_VAL_IMAGES))
+            else:       # the network predicts one class: 1% of CIFAR-100
+                rows.append((float("nan"), float("nan"), 0.01))
+            continue
+        acc = final - (final - start) * math.exp(-e / 3.4) + rng.gauss(0, 0.004 * noisy)
+        acc = round(acc * FT_VAL_IMAGES) / FT_VAL_IMAGES
+        val_loss = f32(0.22 + 2.75 * (1 - acc) + 0.011 * max(0, e - 8) + rng.gauss(0, 0.01))
+        train_loss = f32(0.21 + 2.55 * math.exp(-(e + 0.5) / 3.1) + rng.gauss(0, 0.012 * noisy)
+                         + (0.08 if spec["lr"] >= 0.1 else 0.0))
+        rows.append((train_loss, val_loss, acc))
+    last_acc = rows[-1][2]
+    test_acc = 0.01 if math.isnan(rows[-1][0]) else \
+        round((last_acc - 0.004 + rng.gauss(0, 0.002)) * 10000) / 10000
+    return rows, test_acc
+
+
+def build_mlflow(rng):
+    files = {}
+    listing = []
+    exp_id = str(rng.randrange(10 ** 17, 10 ** 18))  # _generate_unique_integer_id()
+    commit = "%040x" % rng.getrandbits(160)
+    created = ms(FT_START)
+    # The first mlflow.set_experiment() makes the store, Default included, then the experiment.
+    files["mlruns/0/meta.yaml"] = mlflow_yaml({
+        "artifact_location": f"file://{MLRUNS_ROOT}/0", "creation_time": created,
+        "experiment_id": "0", "last_update_time": created, "lifecycle_stage": "active",
+        "name": "Default"})
+    exp_created = created + rng.randint(15, 40)
+    files[f"mlruns/{exp_id}/meta.yaml"] = mlflow_yaml({
+        "artifact_location": f"file://{MLRUNS_ROOT}/{exp_id}", "creation_time": exp_created,
+        "experiment_id": exp_id, "last_update_time": exp_created, "lifecycle_stage": "active",
+        "name": "cifar100-finetune"})
+    t = FT_START + timedelta(milliseconds=exp_created - created + rng.randint(300, 700))
+    deleted = []
+    for spec in ft_specs():
+        run_id = uuid.UUID(int=rng.getrandbits(128), version=4).hex
+        name = spec["name"] or "%s-%s-%d" % (rng.choice(MLFLOW_PREDICATES),
+                                            rng.choice(MLFLOW_NOUNS), rng.randrange(1000))
+        base = f"mlruns/{exp_id}/{run_id}/"
+        start = t
+        for key, value in flatten_dotted(ft_config(spec)).items():
+            files[base + "params/" + key] = str(value)  # str(), no trailing newline
+        rows, test_acc = ft_history(rng, spec)
+        if spec["kind"] == "failed":
+            rows = rows[:4]
+        setup = rng.uniform(14.0, 22.0)            # data loading, checkpoint, cudnn autotune
+        per_epoch = rng.uniform(39.0, 43.0)
+        lines = {"train/loss": [], "val/loss": [], "val/acc": []}
+        now = start + timedelta(seconds=setup)
+        for epoch, (train_loss, val_loss, val_acc) in enumerate(rows):
+            now += timedelta(seconds=per_epoch + rng.uniform(-0.8, 0.8))
+            stamp = ms(now)  # one log_metrics() call: one timestamp for all three
+            for key, value in (("train/loss", train_loss), ("val/loss", val_loss),
+                               ("val/acc", val_acc)):
+                lines[key].append(f"{stamp} {value} {epoch}\n")
+        if spec["kind"] == "failed":
+            # CUDA error in epoch 5: the `with mlflow.start_run()` block ends the run FAILED.
+            end = now + timedelta(seconds=per_epoch * rng.uniform(0.3, 0.7))
+            status = 4
+        else:
+            now += timedelta(seconds=rng.uniform(3.0, 5.0))  # the test pass
+            lines["test/acc"] = [f"{ms(now)} {test_acc} 0\n"]
+            end = now + timedelta(milliseconds=rng.randint(40, 200))
+            status = 3
+        for key, text in lines.items():
+            files[base + "metrics/" + key] = "".join(text)
+        tags = {"mlflow.runName": name, "mlflow.source.git.commit": commit,
+                "mlflow.source.name": "finetune_cifar100.py", "mlflow.source.type": "LOCAL",
+                "mlflow.user": "mkeller"}
+        for key, value in tags.items():
+            files[base + "tags/" + key] = value
+        meta = {
+            "artifact_uri": f"file://{MLRUNS_ROOT}/{exp_id}/{run_id}/artifacts",
+            "end_time": ms(end), "entry_point_name": "", "experiment_id": exp_id,
+            "lifecycle_stage": "active", "run_id": run_id, "run_name": name,
+            "run_uuid": run_id, "source_name": "", "source_type": 4, "source_version": "",
+            "start_time": ms(start), "status": status, "tags": [], "user_id": "mkeller"}
+        if spec["kind"] == "smoke":
+            deleted.append((base, meta))
+        files[base + "meta.yaml"] = mlflow_yaml(meta)
+        listing.append((f"mlruns/{exp_id}/{run_id}", spec, name))
+        t = end + timedelta(seconds=rng.uniform(4, 9) if spec["kind"] != "smoke" else
+                            rng.uniform(240, 420))  # after the smoke test: a look, a fix
+    # Once the grid was done, the smoke test was deleted in the UI: MLflow rewrites its
+    # meta.yaml with lifecycle_stage deleted and the time, and leaves the folder in place.
+    when = ms(t + timedelta(minutes=rng.uniform(20, 50)))
+    for base, meta in deleted:
+        files[base + "meta.yaml"] = mlflow_yaml(dict(meta, lifecycle_stage="deleted",
+                                                     deleted_time=when))
+    return files, listing, exp_id
+
+
+def kd_rows(rng, temperature, alpha):
+    """The rows CSVLogger collects for one distillation run, in logging order."""
+    steps_per_epoch = STEPS_PER_EPOCH
+    final = KD_VAL_ACC[(temperature, alpha)] + rng.gauss(0, 0.002)
+    floor = 0.24 + 0.22 * alpha * temperature / 4
+    top = rng.uniform(2.1, 2.4) * (0.8 + 0.25 * alpha * temperature / 4)
+    tau = 1.4 * steps_per_epoch
+
+    def loss_at(step):
+        return floor + (top - floor) * math.exp(-step / tau)
+
+    rows = []
+    for epoch in range(KD_EPOCHS):
+        first = epoch * steps_per_epoch
+        last = first + steps_per_epoch - 1
+        # LearningRateMonitor(logging_interval="epoch"), at the epoch's start: no epoch cell.
+        lr = KD_LR * (1 + math.cos(math.pi * epoch / KD_EPOCHS)) / 2  # CosineAnnealingLR
+        rows.append({"lr-AdamW": lr, "step": first})
+        for step in range(first, last + 1):
+            if (step + 1) % KD_LOG_EVERY == 0:
+                value = f32(loss_at(step) * math.exp(rng.gauss(0, 0.07)))
+                rows.append({"train_loss_step": value, "epoch": epoch, "step": step})
+        acc = final - (final - 0.56) * math.exp(-epoch / 2.6) + rng.gauss(0, 0.004)
+        acc = f32(round(acc * 10000) / 10000)  # torchmetrics Accuracy on the 10k test images
+        val_loss = f32(0.05 + 2.3 * (1 - acc) + rng.gauss(0, 0.008))
+        rows.append({"val/acc": acc, "val/loss": val_loss, "epoch": epoch, "step": last})
+        epoch_loss = sum(loss_at(s) for s in range(first, last + 1)) / steps_per_epoch
+        rows.append({"train_loss_epoch": f32(epoch_loss * math.exp(rng.gauss(0, 0.01))),
+                     "epoch": epoch, "step": last})
+    return rows
+
+
+def csvlogger_text(rows):
+    """metrics.csv as Lightning 2.2's CSVLogger leaves it: the sorted keys of all rows as the
+    header (it rewrites the file when a key appears), rows as csv.DictWriter writes them."""
+    keys = sorted(set().union(*rows))
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=keys)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def build_lightning(rng):
+    files = {}
+    listing = []
+    version = 0
+    for temperature in (2, 4):
+        for alpha in (0.5, 0.9):
+            hparams = {  # DistillModule.__init__(...) + self.save_hyperparameters()
+                "model": {"arch": "resnet18", "teacher": "resnet34",
+                          "teacher_ckpt": "checkpoints/resnet34-adamw-3e-4-s1.ckpt"},
+                "optimizer": {"name": "adamw", "lr": KD_LR, "weight_decay": 0.05},
+                "distill": {"temperature": temperature, "alpha": alpha},
+                "data": {"dataset": "cifar10", "batch_size": 128},
+                "seed": 0,
+                "epochs": KD_EPOCHS,
+            }
+            base = f"lightning_logs/distill/version_{version}/"
+            files[base + "hparams.yaml"] = yaml.dump(hparams)  # no OmegaConf: plain yaml.dump
+            files[base + "metrics.csv"] = csvlogger_text(kd_rows(rng, temperature, alpha))
+            listing.append((base.rstrip("/"), temperature, alpha))
+            version += 1
+    return files, listing
+
+
+def build_more(rng):
+    """Return {relative path: text} for the MLflow and Lightning examples, plus listings."""
+    files, ft_listing, exp_id = build_mlflow(rng)
+    kd_files, kd_listing = build_lightning(rng)
+    files.update(kd_files)
+    return files, ft_listing, kd_listing, exp_id
+
+
+def check_clearable(out: Path, own=frozenset(OWN_TOP_LEVEL)):
+    """Exit unless `out` is absent or a directory holding nothing but the folders in `own`."""
+    if not out.exists() and not out.is_symlink():
         return
     if not out.is_dir() or out.is_symlink():
         sys.exit(f"generate_examples: {out} exists and is not a directory; refusing to touch it")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in OWN_TOP_LEVEL)
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in own)
     if foreign:
         sys.exit(f"generate_examples: {out} contains {', '.join(foreign)}, which this script "
                  "did not write; refusing to delete it")
-    shutil.rmtree(out)
+
+
+def safe_clear(out: Path, own=frozenset(OWN_TOP_LEVEL)):
+    """Delete OUTDIR, but only if it contains nothing but our own output."""
+    check_clearable(out, own)
+    if out.exists():
+        shutil.rmtree(out)
+
+
+def write_tree(out: Path, files):
+    for rel in sorted(files):
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(files[rel].encode("utf-8"))  # bytes as given: CRLF stays CRLF
+
+
+def summary(files, out):
+    total = sum(len(t.encode("utf-8")) for t in files.values())
+    digest = hashlib.sha256("".join(f"{k}\0{files[k]}\0" for k in sorted(files)).encode())
+    return (f"wrote {len(files)} files, {total} bytes, to {out} (content sha256 "
+            f"{digest.hexdigest()[:16]})")
 
 
 def main():
     default_out = Path(__file__).resolve().parent / "runs"
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("outdir", nargs="?", type=Path, default=default_out)
+    ap.add_argument("outdir", nargs="?", type=Path, default=default_out,
+                    help="the W&B sweep and the baselines (default: %(default)s)")
+    ap.add_argument("moredir", nargs="?", type=Path, default=None,
+                    help="the MLflow and Lightning examples (default: OUTDIR/../more)")
+    ap.add_argument("--no-more", action="store_true", help="write OUTDIR only")
     ap.add_argument("-v", "--verbose", action="store_true", help="list the runs written")
     args = ap.parse_args()
+    if args.no_more and args.moredir is not None:
+        ap.error("MOREDIR and --no-more exclude each other")
+
+    out = args.outdir
+    more = None
+    if not args.no_more:
+        more = args.moredir if args.moredir is not None else out.resolve().parent / "more"
+        a, b = out.resolve(), more.resolve()
+        if a == b or a in b.parents or b in a.parents:
+            ap.error(f"OUTDIR {out} and MOREDIR {more} must not contain each other")
 
     files, listing, sweep_id, newest_dir = build(random.Random(SEED))
-    out = args.outdir
-    safe_clear(out)
-    for rel in sorted(files):
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[rel].encode("utf-8"))
+    more_files = None
+    if more is not None:
+        more_files, ft_listing, kd_listing, exp_id = build_more(random.Random(MORE_SEED))
+        check_clearable(more, MORE_OWN_TOP_LEVEL)
+    check_clearable(out, OWN_TOP_LEVEL)  # both checked before either is deleted
 
-    total = sum(len(t.encode("utf-8")) for t in files.values())
+    safe_clear(out, OWN_TOP_LEVEL)
+    write_tree(out, files)
+    if more is not None:
+        safe_clear(more, MORE_OWN_TOP_LEVEL)
+        write_tree(more, more_files)
+
     if args.verbose:
         for dirname, s in listing:
             print(f"{dirname}  {s['gen']:3}  {s['kind']:8}  {s['opt']:5} lr={s['lr']:<6} "
                   f"seed={s['seed']} {s['arch']}{'  sweep' if s['sweep'] else ''}")
         print(f"sweep-{sweep_id}; latest-run = copy of {newest_dir}")
-    digest = hashlib.sha256("".join(f"{k}\0{files[k]}\0" for k in sorted(files)).encode())
-    print(f"wrote {len(files)} files, {total} bytes, to {out} (content sha256 "
-          f"{digest.hexdigest()[:16]})")
+        if more is not None:
+            for path, s, name in ft_listing:
+                print(f"{path}  {s['kind']:8}  {s['opt']:4} lr={s['lr']:<6} seed={s['seed']} "
+                      f"epochs={s['epochs']:<2} {name}")
+            for path, temperature, alpha in kd_listing:
+                print(f"{path}  temperature={temperature} alpha={alpha}")
+    print(summary(files, out))
+    if more is not None:
+        print(summary(more_files, more))
 
 
 if __name__ == "__main__":
