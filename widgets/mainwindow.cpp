@@ -915,10 +915,11 @@ void MainWindow::wirePlots() {
         if (!selection.isEmpty()) m_view->scrollTo(selection.first().topLeft());
     });
     // Grouped: the scatter draws groups and the curves their means.
+    // Queued: the grouped view is shown (or hidden) after its model resets.
     connect(m_groupModel, &QAbstractItemModel::modelReset, this, [this] {
         m_plots->setGroupColumns(m_stack->currentWidget() == m_groupView ? m_groupModel->groupKeys()
                                                                          : std::vector<int>());
-    });
+    }, Qt::QueuedConnection);
     // Brushing writes the equivalent query into the filter bar, after the filter there was.
     connect(m_plots, &PlotPanel::brushFilterChanged, this, [this](const QString &expression) {
         if (!m_brushing) {

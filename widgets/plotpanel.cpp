@@ -435,12 +435,17 @@ void PlotPanel::refreshCurves() {
         return;
     }
     const RunTable *table = &m_runs->table();
-    // The selected runs (or the first shown ones); grouped: every shown run, by group.
-    std::vector<int> runs = m_selected;
+    // The runs that logged a history of this metric: the selected ones, else the first shown;
+    // grouped, every shown one, by group.
+    const int steps = table->findColumn(Family::Meta, historyStepsKey(table->column(metric.column).key));
+    const auto withHistory = [&](std::vector<int> rows) {
+        std::erase_if(rows, [&](int r) { return steps < 0 || table->value(r, steps).isMissing(); });
+        return rows;
+    };
     const bool grouped = !m_groupColumns.empty();
-    if (grouped) runs = plotRows();
-    if (runs.empty()) {
-        runs = plotRows();
+    std::vector<int> runs = withHistory(grouped ? plotRows() : m_selected);
+    if (runs.empty() && !grouped) {
+        runs = withHistory(plotRows());
         if (runs.size() > std::size_t(kDefaultCurveRuns)) runs.resize(kDefaultCurveRuns);
     }
     if (!grouped && runs.size() > std::size_t(kMaxCurveRuns)) runs.resize(kMaxCurveRuns);
