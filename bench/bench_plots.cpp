@@ -71,6 +71,11 @@ int main(int argc, char **argv) {
                 runs, fit, paint, brushed, parallel.brushedRows().size(), query, kept,
                 kept == parallel.brushedRows().size() ? "the same" : "DIFFERENT", hover);
 
+    DefaultPlotKeys defaults;
+    const double choose = bench::bestOfThreeMs([&] { defaults = defaultPlotKeys(table, rows); });
+    std::printf("choosing the keys a plot starts with (%zu varying config keys): %.0f ms\n",
+                defaults.varyingConfig.size(), choose);
+
     ScatterPlot scatter;
     const double sfit = bench::bestOfThreeMs([&] { scatter.setData(&table, rows, axes[2], axes[3], axes[4]); });
     const double spaint = bench::bestOfThreeMs([&] { draw(scatter); });

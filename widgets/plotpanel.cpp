@@ -283,12 +283,17 @@ void PlotPanel::fillKeyChoices() {
         const QString id = identityOf(table, column);
         (info.family == Family::Metric ? metricIds : configIds) << id;
         if (info.family != Family::Meta) {
+            // Numeric when the values seen are numbers: the first 500 present are enough to
+            // offer a key (the plot itself checks every value), and keep a reset at 100k runs
+            // x hundreds of keys cheap.
             bool numeric = false;
-            for (int r : rows)
-                if (const Value v = table.value(r, column); !v.isMissing()) {
-                    numeric = v.isNumber();
-                    if (!numeric) break;
-                }
+            int seen = 0;
+            for (int r : rows) {
+                const Value v = table.value(r, column);
+                if (v.isMissing()) continue;
+                numeric = v.isNumber();
+                if (!numeric || ++seen >= 500) break;
+            }
             if (numeric) numericIds << id;
         }
     }
