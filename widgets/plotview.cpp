@@ -8,6 +8,7 @@
 #include <QMessageBox>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QToolTip>
 
@@ -209,7 +210,10 @@ void PlotView::hover(const QPointF &pos) {
 void PlotView::exportImage() {
     QSettings settings;
     const QString folder = settings.value(u"export/folder"_s, QDir::homePath()).toString();
-    QString name = m_plot->title().section(u':', 0, 0).toLower().replace(u' ', u'-');
+    // A file name from the title: "val/acc against optimizer.lr" -> val-acc-against-optimizer.lr
+    QString name = m_plot->title().section(u':', 0, 0).toLower();
+    static const QRegularExpression unsafe(u"[^a-z0-9._]+"_s);
+    name.replace(unsafe, u"-"_s);
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export Plot"), QDir(folder).filePath(name + u".png"_s),
         tr("PNG image (*.png);;SVG vector image (*.svg)"));
