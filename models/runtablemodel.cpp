@@ -42,6 +42,7 @@ RunTableModel::RunTableModel(QObject *parent)
 }
 
 void RunTableModel::clear() {
+    emit tableAboutToChange();
     beginResetModel();
     m_table = RunTable();
     m_baselineRow = -1;
@@ -58,6 +59,7 @@ void RunTableModel::clear() {
 
 void RunTableModel::appendRuns(std::vector<RunRecord> &&records) {
     if (records.empty()) return;
+    emit tableAboutToChange();
     m_loading = true;
     const int firstNew = m_table.rowCount();
     appendToTable(std::move(records));
@@ -116,6 +118,7 @@ void RunTableModel::appendToTable(std::vector<RunRecord> &&records) {
 }
 
 void RunTableModel::replaceTable(RunTable &&table) {
+    emit tableAboutToChange();
     m_table = std::move(table);
     m_hidden.reset(); // table columns are numbered anew; the key chooser sends its choice again
     m_problemRuns = 0;

@@ -145,6 +145,9 @@ signals:
     void pinnedColumnsChanged();
     /// A metric column was switched to another summary of its history.
     void summariesChanged();
+    /// The table is about to change (rows appended, replaced, cleared): anything reading it
+    /// on another thread must finish first.
+    void tableAboutToChange();
 
 private:
     /// A sort key by name, so it survives a reload that numbers the table's columns anew.

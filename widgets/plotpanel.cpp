@@ -208,9 +208,7 @@ PlotPanel::PlotPanel(const RunTableModel *runs, QWidget *parent)
         m_curveView->refresh();
     });
     // A thread reading the table must end before the table changes.
-    connect(runs, &QAbstractItemModel::modelAboutToBeReset, this, &PlotPanel::waitForBackgroundWork);
-    connect(runs, &QAbstractItemModel::rowsAboutToBeInserted, this,
-            &PlotPanel::waitForBackgroundWork);
+    connect(runs, &RunTableModel::tableAboutToChange, this, &PlotPanel::waitForBackgroundWork);
     scheduleRefresh();
 }
 
