@@ -5,6 +5,8 @@
 #include "readers/loader.h"
 #include "readers/readerregistry.h"
 
+#include "corpusutil.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <QDirIterator>
@@ -18,12 +20,9 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::corpusDir;
 
 namespace {
-
-QString corpusDir(const QString &sub) {
-    return QStringLiteral(RUNLENS_CORPUS) + u'/' + sub;
-}
 
 /// Leaves as RunLens defines them: a mapping recurses, anything else (lists, scalars, an empty
 /// mapping) is one leaf.

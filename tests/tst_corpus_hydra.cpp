@@ -17,19 +17,17 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include "corpusutil.h"
 #include "testutil.h"
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::corpusDir;
 using testutil::cell;
 using testutil::issuesText;
 using testutil::typed;
 
 namespace {
-
-QString corpusDir(const QString &sub) {
-    return QStringLiteral(RUNLENS_CORPUS) + u'/' + sub;
-}
 
 LoadResult load(const QStringList &roots) {
     return loadRuns(roots, ReaderRegistry::withBuiltins());

@@ -18,20 +18,20 @@
 #include <QSet>
 #include <QTest>
 
+#include "corpusutil.h"
 #include "testutil.h"
 
 #include <cmath>
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::corpusDir;
+using testutil::curveMismatches;
+using testutil::sameNumber;
 using testutil::issuesText;
 using testutil::typed;
 
 namespace {
-
-QString corpusDir(const QString &sub) {
-    return QStringLiteral(RUNLENS_CORPUS) + u'/' + sub;
-}
 
 /// Folders under `root` (itself included) holding a file for which `isRun` says yes.
 QSet<QString> runFolders(const QString &root, const std::function<bool(const QDir &)> &isRun) {
@@ -119,48 +119,6 @@ QHash<QString, PlainColumn> plainCsv(const QString &path, const QString &stepCol
                 col.lastStep = step;
                 col.last = cells[c];
             }
-        }
-    }
-    return out;
-}
-
-bool sameNumber(double a, double b) {
-    return (std::isnan(a) && std::isnan(b)) || a == b;
-}
-
-/// Every metric with a history in the rows of `format`, read again for curves by the row's
-/// reader: the points must number `history.steps.<key>`, and the last by step (ties: the later
-/// logged) must be the metric's value. Returns the mismatches; counts the metrics checked and
-/// those whose last logged point is not the last by step.
-QStringList curveMismatches(const RunTable &t, const ReaderRegistry &registry,
-                            const QString &format, int &checked, int &outOfOrder) {
-    QStringList out;
-    for (int c = 0; c < t.columnCount(); ++c) {
-        const QStringList segments = t.column(c).key.segments();
-        if (t.column(c).family != Family::Meta || segments.size() < 3 ||
-            segments[0] != u"history" || segments[1] != u"steps")
-            continue;
-        const Key metric(segments.mid(2));
-        for (int r = 0; r < t.rowCount(); ++r) {
-            const RunInfo &run = t.run(r);
-            if (run.format != format || !t.hasValue(r, c)) continue;
-            ++checked;
-            const std::vector<HistoryPoint> points =
-                registry.byFormat(format)->readHistory(run.path, metric, ReadLimits{});
-            const QString what = run.id + u' ' + metric.display() + u": "_s;
-            if (qint64(points.size()) != t.value(r, c).toInt()) {
-                out << what + u"%1 points, history.steps %2"_s.arg(points.size())
-                                  .arg(t.value(r, c).displayText());
-                continue;
-            }
-            const HistoryPoint *last = nullptr;
-            for (const HistoryPoint &p : points)
-                if (!last || !(p.step < last->step)) last = &p;
-            outOfOrder += last != &points.back() ? 1 : 0;
-            const Value v = testutil::cell(t, r, Family::Metric, metric);
-            if (!last || !sameNumber(v.toDouble(), last->value))
-                out << what + u"last point %1, table %2"_s.arg(last ? last->value : 0)
-                                  .arg(v.displayText());
         }
     }
     return out;
@@ -442,7 +400,7 @@ private slots:
         const ReaderRegistry registry = ReaderRegistry::withBuiltins();
         const RunTable t = loadRuns({corpusDir(format)}, registry).table;
         int checked = 0, goingBack = 0;
-        const QStringList wrong = curveMismatches(t, registry, format, checked, goingBack);
+        const QStringList wrong = curveMismatches(t, format, checked, goingBack);
         QVERIFY2(wrong.isEmpty(), qPrintable(wrong.mid(0, 10).join(u'\n')));
         QCOMPARE(checked, curves);
         QCOMPARE(goingBack, outOfOrder);

@@ -10,20 +10,18 @@
 #include <QSet>
 #include <QTest>
 
+#include "corpusutil.h"
 #include "testutil.h"
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::corpusDir;
 using testutil::cell;
 using testutil::issuesText;
 using testutil::rowOf;
 using testutil::typed;
 
 namespace {
-
-QString corpusDir(const QString &sub) {
-    return QStringLiteral(RUNLENS_CORPUS) + u'/' + sub;
-}
 
 /// Run folders of a store as MLflow's FileStore lists them: each experiment folder's
 /// subfolders that hold a meta.yaml, for the experiments at the top and those in .trash/.
