@@ -1,6 +1,7 @@
 // Helpers shared by the library's unit tests. Header-only; include after <QTest>.
 #pragma once
 
+#include "readers/history.h"
 #include "run/key.h"
 #include "run/run.h"
 #include "run/runtable.h"
@@ -54,6 +55,32 @@ inline runlens::Value cell(const runlens::RunTable &t, int row, runlens::Family 
 inline runlens::Value cell(const runlens::RunTable &t, int row, runlens::Family f,
                            const QString &display) {
     return cell(t, row, f, key(display));
+}
+
+/// The cell of (family, key) in a row as typed().
+inline QString typedCell(const runlens::RunTable &t, int row, runlens::Family f,
+                         const QString &display) {
+    return typed(cell(t, row, f, display));
+}
+
+/// Where a metric's points, read again for curves, disagree with the row: their count with
+/// `history.steps.<key>`, the last by step (ties: the later logged, MetricHistory's rule) with
+/// the metric's value (NaN equal to NaN). Empty when they agree.
+inline QString historyDisagreement(const runlens::RunTable &t, int row, const runlens::Key &metric,
+                                   const std::vector<runlens::HistoryPoint> &points) {
+    using namespace runlens;
+    using namespace Qt::StringLiterals;
+    const Value steps = cell(t, row, Family::Meta, historyStepsKey(metric));
+    if (!steps.isNumber() || steps.toInt() != qsizetype(points.size()))
+        return u"%1 points, history.steps %2"_s.arg(points.size()).arg(typed(steps));
+    const HistoryPoint *last = nullptr;
+    for (const HistoryPoint &p : points)
+        if (!last || !(p.step < last->step)) last = &p;
+    const Value v = cell(t, row, Family::Metric, metric);
+    const bool same =
+        last && v.isNumber() &&
+        (v.toDouble() == last->value || (std::isnan(v.toDouble()) && std::isnan(last->value)));
+    return same ? QString() : u"last %1, table %2"_s.arg(last ? last->value : 0).arg(typed(v));
 }
 
 /// Every issue of a run as `severity file:line:column: message`, one per line.

@@ -22,6 +22,7 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::typedCell;
 using testutil::corpusDir;
 using testutil::cell;
 using testutil::issuesText;
@@ -50,10 +51,6 @@ int rowAt(const RunTable &t, const QString &path) {
     for (int r = 0; r < t.rowCount(); ++r)
         if (t.run(r).path == path) return r;
     return -1;
-}
-
-QString typedCell(const RunTable &t, int row, Family f, const QString &k) {
-    return typed(cell(t, row, f, k));
 }
 
 } // namespace

@@ -15,6 +15,7 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::typedCell;
 using testutil::corpusDir;
 using testutil::cell;
 using testutil::issuesText;
@@ -57,10 +58,6 @@ int cellCount(const RunTable &t, int row, Family f) {
     for (int c = 0; c < t.columnCount(); ++c)
         n += t.column(c).family == f && t.hasValue(row, c) ? 1 : 0;
     return n;
-}
-
-QString typedCell(const RunTable &t, int row, Family f, const QString &k) {
-    return typed(cell(t, row, f, k));
 }
 
 } // namespace

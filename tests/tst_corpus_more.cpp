@@ -23,6 +23,7 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::typedCell;
 using testutil::corpusDir;
 using testutil::curveMismatches;
 using testutil::cell;
@@ -36,10 +37,6 @@ namespace {
 
 LoadResult load(const QStringList &roots) {
     return loadRuns(roots, ReaderRegistry::withBuiltins());
-}
-
-QString typedCell(const RunTable &t, int row, Family f, const QString &k) {
-    return typed(cell(t, row, f, k));
 }
 
 int rowAt(const RunTable &t, const QString &path) {

@@ -17,6 +17,7 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::typedCell;
 using testutil::cell;
 using testutil::findIssue;
 using testutil::issuesText;
@@ -56,10 +57,6 @@ QStringList cellsOf(const RunTable &t, int row, Family f) {
         if (t.column(c).family == f && t.hasValue(row, c))
             out << t.column(c).display + u'=' + typed(t.value(row, c));
     return out;
-}
-
-QString typedCell(const RunTable &t, int row, Family f, const QString &k) {
-    return typed(cell(t, row, f, k));
 }
 
 bool setMtime(const QString &path, const QDateTime &when) {

@@ -17,6 +17,7 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::historyDisagreement;
 using testutil::findIssue;
 using testutil::issuesText;
 using testutil::rowOf;
@@ -96,24 +97,6 @@ std::vector<HistoryPoint> historyOf(const QString &format, const QString &path, 
 
 QString historyText(const QString &format, const QString &path, const Key &metric) {
     return pointsText(historyOf(format, path, metric));
-}
-
-/// Where the points disagree with the table's row: their count with `history.steps.<key>`, the
-/// last by step (ties: the later logged, MetricHistory's rule) with the metric's value. Empty
-/// when they agree.
-QString disagreement(const RunTable &t, int row, const Key &metric,
-                     const std::vector<HistoryPoint> &points) {
-    const Value steps = testutil::cell(t, row, Family::Meta, historyStepsKey(metric));
-    if (!steps.isNumber() || steps.toInt() != qsizetype(points.size()))
-        return u"%1 points, history.steps %2"_s.arg(points.size()).arg(typed(steps));
-    const HistoryPoint *last = nullptr;
-    for (const HistoryPoint &p : points)
-        if (!last || !(p.step < last->step)) last = &p;
-    const Value v = testutil::cell(t, row, Family::Metric, metric);
-    const bool same =
-        last && v.isNumber() &&
-        (v.toDouble() == last->value || (std::isnan(v.toDouble()) && std::isnan(last->value)));
-    return same ? QString() : u"last %1, table %2"_s.arg(last ? last->value : 0).arg(typed(v));
 }
 
 } // namespace
@@ -813,7 +796,7 @@ void TestLogReaders::historyAgreesWithTable() {
     const RunInfo &run = res.table.run(0);
     const std::vector<HistoryPoint> points = historyOf(run.format, run.path, Key(key));
     QVERIFY(!points.empty());
-    QCOMPARE(disagreement(res.table, 0, Key(key), points), QString());
+    QCOMPARE(historyDisagreement(res.table, 0, Key(key), points), QString());
 }
 
 void TestLogReaders::csvKeepsPointsOfOneColumn() {

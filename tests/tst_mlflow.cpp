@@ -15,6 +15,7 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::typedCell;
 using testutil::cell;
 using testutil::findIssue;
 using testutil::issuesText;
@@ -44,10 +45,6 @@ LoadResult load(const QStringList &roots, const QString &cacheDir = {}, bool del
 
 QString store() {
     return QFINDTESTDATA("data/mlflow_store/mlruns");
-}
-
-QString typedCell(const RunTable &t, int row, Family f, const QString &k) {
-    return typed(cell(t, row, f, k));
 }
 
 int cellCount(const RunTable &t, int row, Family f) {

@@ -19,6 +19,7 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::typedCell;
 using testutil::cell;
 using testutil::findIssue;
 using testutil::issuesText;
@@ -34,10 +35,6 @@ LoadResult load(const QStringList &roots, const QString &cacheDir = {}) {
     options.cacheDir = cacheDir;
     options.includeDeleted = true;
     return loadRuns(roots, ReaderRegistry::withBuiltins(), options);
-}
-
-QString typedCell(const RunTable &t, int row, Family f, const QString &k) {
-    return typed(cell(t, row, f, k));
 }
 
 /// Keys of one family that a row has a value for.
@@ -112,18 +109,8 @@ QString rowHistory(const RunTable &t, int row, const QString &key) {
 /// `history.steps.<key>`, the last point by step with the metric's value. Empty: they agree.
 QString disagreement(const RunTable &t, int row, const QString &display) {
     const Key metric = testutil::key(display);
-    const std::vector<HistoryPoint> points = historyOf(t.run(row).format, t.run(row).path, metric);
-    const Value steps = cell(t, row, Family::Meta, historyStepsKey(metric));
-    if (!steps.isNumber() || steps.toInt() != qsizetype(points.size()))
-        return u"%1 points, history.steps %2"_s.arg(points.size()).arg(typed(steps));
-    const HistoryPoint *last = nullptr;
-    for (const HistoryPoint &p : points)
-        if (!last || !(p.step < last->step)) last = &p;
-    const Value v = cell(t, row, Family::Metric, metric);
-    const bool same =
-        last && v.isNumber() &&
-        (v.toDouble() == last->value || (std::isnan(v.toDouble()) && std::isnan(last->value)));
-    return same ? QString() : u"last %1, table %2"_s.arg(last ? last->value : 0).arg(typed(v));
+    return testutil::historyDisagreement(
+        t, row, metric, historyOf(t.run(row).format, t.run(row).path, metric));
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::typedCell;
 using testutil::cell;
 using testutil::findIssue;
 using testutil::issuesText;
@@ -35,10 +36,6 @@ QStringList columnsOf(const RunTable &t, Family f) {
     for (int c = 0; c < t.columnCount(); ++c)
         if (t.column(c).family == f) out << t.column(c).display;
     return out;
-}
-
-QString typedCell(const RunTable &t, int row, Family f, const QString &k) {
-    return typed(cell(t, row, f, k));
 }
 
 } // namespace
