@@ -93,7 +93,7 @@ int DiffModel::verdict(const DiffRow &row, int run) const {
     const ColumnInfo &info = m_table->column(row.column);
     if (info.family != Family::Metric || std::isnan(delta) || delta == 0) return 0;
     const auto it = m_directions.constFind(familyName(info.family) + u':' + info.display);
-    const Direction d = it != m_directions.cend() ? Direction(*it) : guessDirection(info.key);
+    const Direction d = it != m_directions.cend() ? Direction(*it) : guessDirection(info);
     return (delta > 0) == (d == Direction::Higher) ? 1 : -1;
 }
 

@@ -81,7 +81,7 @@ Direction GroupTreeModel::direction(int tableColumn) const {
     const QString id = familyName(info.family) + u':' + info.display;
     const auto it = m_directions.constFind(id);
     if (it != m_directions.cend()) return Direction(*it);
-    return guessDirection(info.key);
+    return guessDirection(info);
 }
 
 void GroupTreeModel::setDirection(int tableColumn, Direction direction) {

@@ -70,7 +70,7 @@ void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
         options.scanProgress = [this, generation](const ScanStats &s) {
             QMetaObject::invokeMethod(
                 this,
-                [this, generation, folders = s.directories, found = s.runFolders] {
+                [this, generation, folders = s.directories, found = s.runFolders + s.runFiles] {
                     if (generation == m_generation) emit scanning(folders, found);
                 },
                 Qt::QueuedConnection);

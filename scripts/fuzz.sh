@@ -13,6 +13,10 @@ seconds="${1:-60}"
 shift || true
 
 scripts/setup-debian.sh --fuzz
+# One run at a time: two builds in one folder would corrupt it.
+mkdir -p build-fuzz
+exec 9>build-fuzz/.lock
+flock 9
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 

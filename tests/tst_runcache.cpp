@@ -199,8 +199,14 @@ void TestRunCache::corpusAgrees() {
     const LoadResult cold = load({corpus}, m_cache);
     const LoadResult warm = load({corpus}, m_cache);
     QVERIFY(none.table.rowCount() > 10);
-    // Corpus files are old: every run is stored.
-    QCOMPARE(warm.cacheHits, none.table.rowCount());
+    // Corpus files are old: every run is stored, but for the runs of databases and journals
+    // (Optuna), which are read whole each time.
+    int inFiles = 0;
+    for (int r = 0; r < none.table.rowCount(); ++r)
+        inFiles += splitRunInFilePath(none.table.run(r).path) ||
+                   none.table.run(r).format == u"optuna";
+    QVERIFY(inFiles > 0);
+    QCOMPARE(warm.cacheHits, none.table.rowCount() - inFiles);
     QCOMPARE(dump(cold).split(u'\n'), dump(none).split(u'\n'));
     QCOMPARE(dump(warm).split(u'\n'), dump(none).split(u'\n'));
 }

@@ -1,10 +1,12 @@
 #include "detailspane.h"
 
+#include "readers/reader.h"
 #include "readers/timeparse.h"
 #include "run/runtable.h"
 #include "runtableview.h"
 
 #include <QDesktopServices>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -101,7 +103,9 @@ void DetailsPane::showRun(const RunTable *table, int row) {
     const RunInfo &run = table->run(row);
     m_title->setText(run.name == run.id ? run.id : u"%1  (%2)"_s.arg(run.name, run.id));
     m_path->setText(run.path);
-    m_folder = run.path;
+    // A run kept in a file with others (a database, a journal): open the folder holding it.
+    const auto inFile = splitRunInFilePath(run.path);
+    m_folder = inFile ? QFileInfo(inFile->first).absolutePath() : run.path;
     m_open->setEnabled(true);
 
     auto *about = new QTreeWidgetItem(m_tree, {tr("Run")});

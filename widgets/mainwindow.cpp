@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "analysis/savedview.h"
+#include "readers/reader.h"
 #include "detailspane.h"
 #include "diffwindow.h"
 #include "exportdialog.h"
@@ -825,8 +826,14 @@ void MainWindow::updateWatches() {
                                             u"results.json"_s,
                                             u"summary.json"_s,
                                             u"eval_results.json"_s};
+    QSet<QString> runFiles; // databases and journals holding runs: new trials land there
     for (int r : newest) {
         if (dirs.size() + files.size() >= kMaxWatches) break;
+        if (const auto inFile = splitRunInFilePath(table.run(r).path)) {
+            if (!runFiles.contains(inFile->first)) files << inFile->first;
+            runFiles.insert(inFile->first);
+            continue;
+        }
         for (const QString &name : metricFiles) {
             const QString path = table.run(r).path + u'/' + name;
             if (QFileInfo::exists(path)) files << path;

@@ -10,7 +10,7 @@ Direction columnDirection(const RunTable &table, int column, const DirectionOver
 
 Direction columnDirection(const ColumnInfo &info, const DirectionOverrides &overrides) {
     const auto it = overrides.constFind(familyName(info.family) + u':' + info.display);
-    return it != overrides.cend() ? Direction(*it) : guessDirection(info.key);
+    return it != overrides.cend() ? Direction(*it) : guessDirection(info);
 }
 
 QString countOf(int n, const QString &singular) {

@@ -212,6 +212,12 @@ Direction guessDirection(const Key &key) {
     return Direction::Higher;
 }
 
+Direction guessDirection(const ColumnInfo &column) {
+    if (const auto higher = directionInDescription(column.description))
+        return *higher ? Direction::Higher : Direction::Lower;
+    return guessDirection(column.key);
+}
+
 bool looksLikeRepetitionKey(const Key &key) {
     static const QStringList words = {u"seed"_s,       u"seeds"_s,     u"rep"_s,   u"repeat"_s,
                                       u"repetition"_s, u"replicate"_s, u"trial"_s, u"fold"_s};

@@ -25,6 +25,9 @@ enum class Direction { Higher, Lower };
 /// Guess from the key's last segment: loss, error/err, perplexity/ppl, time/runtime/duration/
 /// latency, mse/mae/rmse, wer/cer, fid and the like are lower-is-better; everything else higher.
 Direction guessDirection(const Key &key);
+/// A column's direction as its description states it (withDirection(), run.h: a reader that
+/// knows, such as Optuna's study direction), else guessed from its key.
+Direction guessDirection(const ColumnInfo &column);
 
 /// Statistics over the numeric values of one column within one set of runs.
 struct ColumnSummary {

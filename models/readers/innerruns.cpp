@@ -93,7 +93,9 @@ InnerRuns InnerRuns::find(const RunCandidate &outer, const QStringList &folders,
         out.notes.insert(scan.notes);
         for (RunCandidate &c : scan.runs) {
             const QString format = c.reader->format();
-            if (skipFormats.contains(format)) continue;
+            // Files that may hold many runs (a stray `*.log` may be an Optuna journal) are no
+            // tracker run of the folder's.
+            if (skipFormats.contains(format) || c.isFile) continue;
             // One run in several folders (a `latest-run` copy, a resumed W&B run): the most
             // recent folder, as the loader keeps it.
             const RunIdentity identity = c.reader->identify(c);

@@ -88,6 +88,29 @@ RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimit
     return r;
 }
 
+/// Reads the runs a run file holds (never cached: one file, many runs, read in one pass).
+std::vector<RunRecord> readFileRuns(const RunCandidate &c, const ReadLimits &limits) {
+    std::vector<RunRecord> runs;
+    try {
+        runs = c.reader->readFile(c, limits);
+    } catch (const std::exception &e) {
+        runs.clear();
+        RunRecord r;
+        r.id = r.name = r.path = c.path;
+        r.format = c.reader->format();
+        r.addIssue(Issue::Severity::Error, c.path, 0, 0,
+                   u"could not read the file: %1"_s.arg(QString::fromUtf8(e.what())));
+        runs.push_back(std::move(r));
+    }
+    for (RunRecord &r : runs) {
+        if (r.format.isEmpty()) r.format = c.reader->format();
+        if (r.path.isEmpty()) r.path = c.path;
+        if (r.id.isEmpty()) r.id = r.path;
+        if (r.name.isEmpty()) r.name = r.id;
+    }
+    return runs;
+}
+
 /// Notes that depend on the other folders found (not cached).
 void addMergeNotes(const RunCandidate &c, RunRecord &r) {
     for (const QString &other : c.alsoAt)
@@ -99,6 +122,9 @@ void addMergeNotes(const RunCandidate &c, RunRecord &r) {
 /// A run as a worker hands it over: its record, and where it came from for the cache.
 struct Slot {
     RunRecord record;
+    /// A run file's runs: `record` is the first, these the rest; `empty` when it held none.
+    std::vector<RunRecord> more;
+    bool empty = false;
     std::vector<int> keyIds; ///< from the cache, when the entries' keys are left to fill in
     int cacheEntry = -1;     ///< the cache entry it came from, or -1 when it was read
     QByteArray storeHash;    ///< fingerprint to store it under; empty: do not store
@@ -125,6 +151,15 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
     const auto produce = [&](int i) {
         const RunCandidate &c = runs[std::size_t(i)];
         Slot slot;
+        if (c.isFile) {
+            slot.more = readFileRuns(c, options.limits);
+            slot.empty = slot.more.empty();
+            if (!slot.empty) {
+                slot.record = std::move(slot.more.front());
+                slot.more.erase(slot.more.begin());
+            }
+            return slot;
+        }
         RunCache::Fingerprint fp;
         if (cache) {
             fp = cache->fingerprint(c, c.identity.value_or(RunIdentity{}), scan.notes);
@@ -207,8 +242,12 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         // Waking the workers for every record costs a futex call each (as much as taking a
         // run from the cache); woken every kWindow / 8 records they stay well ahead all the same.
         if (consumed % (kWindow / 8) == 0) space.notify_all();
+        if (slot->empty) {
+            if (options.progress) options.progress(i + 1, total);
+            continue;
+        }
         RunRecord *record = &slot->record;
-        if (cache) {
+        if (cache && !runs[std::size_t(i)].isFile) {
             if (slot->cacheEntry >= 0) {
                 ++result.cacheHits;
                 cache->keep(slot->cacheEntry);
@@ -218,45 +257,50 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                     cache->store(runs[std::size_t(i)].path, *record, slot->storeHash);
             }
         }
-        // A record from the cache names its keys by cache key id.
-        const auto keyOf = [&](std::size_t k) -> Key {
-            if (!slot->keyIds.empty()) return cache->key(slot->keyIds[k]).second;
-            return record->entries[k].key;
+        // Places one record in the table (or the next batch). A record from the cache names
+        // its keys by cache key id (`keyIds`).
+        const auto place = [&](RunRecord &record, const std::vector<int> &keyIds) {
+            const auto keyOf = [&](std::size_t k) -> Key {
+                if (!keyIds.empty()) return cache->key(keyIds[k]).second;
+                return record.entries[k].key;
+            };
+            if (!options.includeDeleted && isDeletedRun(record, keyOf)) {
+                ++result.stats.deletedHidden;
+                return;
+            }
+            addMergeNotes(runs[std::size_t(i)], record);
+            const int n = ++idCount[record.id];
+            if (n > 1) {
+                record.addIssue(Issue::Severity::Note, record.path, 0, 0,
+                                u"another run has the id %1; this one is shown as %1~%2"_s
+                                    .arg(record.id)
+                                    .arg(n));
+                record.id += u"~%1"_s.arg(n);
+            }
+            if (options.onRecords) {
+                batch.push_back(std::move(record));
+                if (int(batch.size()) >= options.batchSize || sinceBatch.elapsed() >= 100) {
+                    options.onRecords(std::move(batch));
+                    batch = {};
+                    sinceBatch.restart();
+                }
+            } else if (!keyIds.empty()) {
+                // From the cache: its key ids map to columns once, not a hashed key per value.
+                result.table.appendRunFacts(record);
+                for (std::size_t k = 0; k < keyIds.size(); ++k) {
+                    const Entry &e = record.entries[k];
+                    if (e.value.isMissing()) continue;
+                    int &col = columnOfKey[std::size_t(keyIds[k])];
+                    if (col < 0) col = result.table.addColumn(e.family, cache->key(keyIds[k]).second);
+                    result.table.setValue(col, e.value, e.description);
+                }
+            } else {
+                result.table.appendRun(std::move(record));
+            }
         };
-        if (!options.includeDeleted && isDeletedRun(*record, keyOf)) {
-            ++result.stats.deletedHidden;
-            if (options.progress) options.progress(i + 1, total);
-            continue;
-        }
-        addMergeNotes(runs[std::size_t(i)], *record);
-        const int n = ++idCount[record->id];
-        if (n > 1) {
-            record->addIssue(
-                Issue::Severity::Note, record->path, 0, 0,
-                u"another run has the id %1; this one is shown as %1~%2"_s.arg(record->id).arg(n));
-            record->id += u"~%1"_s.arg(n);
-        }
-        if (options.onRecords) {
-            batch.push_back(std::move(*record));
-            if (int(batch.size()) >= options.batchSize || sinceBatch.elapsed() >= 100) {
-                options.onRecords(std::move(batch));
-                batch = {};
-                sinceBatch.restart();
-            }
-        } else if (!slot->keyIds.empty()) {
-            // From the cache: its key ids map to columns once, not a hashed key per value.
-            result.table.appendRunFacts(*record);
-            for (std::size_t k = 0; k < slot->keyIds.size(); ++k) {
-                const Entry &e = record->entries[k];
-                if (e.value.isMissing()) continue;
-                int &col = columnOfKey[std::size_t(slot->keyIds[k])];
-                if (col < 0)
-                    col = result.table.addColumn(e.family, cache->key(slot->keyIds[k]).second);
-                result.table.setValue(col, e.value, e.description);
-            }
-        } else {
-            result.table.appendRun(std::move(*record));
-        }
+        place(*record, slot->keyIds);
+        for (RunRecord &more : slot->more)
+            place(more, {});
         if (options.progress) options.progress(i + 1, total);
     }
     if (options.onRecords && !batch.empty()) options.onRecords(std::move(batch));
@@ -288,7 +332,8 @@ bool isDeletedRun(const RunRecord &record, const std::function<Key(std::size_t)>
         if (entryKey.segments().size() > 2) continue;
         const QString key = entryKey.display();
         if (key == u"lifecycle_stage" && e.value.displayText() == u"deleted") return true;
-        if (key == u"guild.deleted" && e.value.type() == Value::Type::Bool && e.value.toBool())
+        if ((key == u"guild.deleted" || key == u"optuna.deleted") &&
+            e.value.type() == Value::Type::Bool && e.value.toBool())
             return true;
     }
     return false;

@@ -32,7 +32,8 @@ struct LoadOptions {
 };
 
 /// Whether a tool marks the run deleted: MLflow's `lifecycle_stage` = deleted (deleted runs
-/// and the runs of deleted experiments stay on disk), Guild's `guild.deleted` (its trash).
+/// and the runs of deleted experiments stay on disk), Guild's `guild.deleted` (its trash),
+/// `optuna.deleted` (a trial of a study deleted from a journal, which keeps its operations).
 bool isDeletedRun(const RunRecord &record);
 /// The same for a record whose keys are given apart (`keyOf(k)` is entry k's key).
 bool isDeletedRun(const RunRecord &record, const std::function<Key(std::size_t)> &keyOf);

@@ -1,8 +1,8 @@
 #include "mlflowreader.h"
 #include "history.h"
+#include "mlflowdb.h"
 #include "mlflowfiles.h"
-#include "pyliteral.h"
-#include "scalars.h"
+#include "mlflowkeys.h"
 #include "textfile.h"
 
 #include <QDir>
@@ -51,21 +51,6 @@ bool isReservedFolder(const QString &name) {
     return names.contains(name);
 }
 
-/// A param or tag key as RunLens keys it: MLflow's key split at `/` (its subfolders) and at
-/// `.`, so that a nested config logged by Lightning or Hydra (`model/optimizer/lr`) or by hand
-/// (`optimizer.lr`) reads as the same dotted path as in the other tools' configs. A key with
-/// an empty part (`a..b`, `.x`) stays one segment.
-Key splitKey(const QString &mlflowKey) {
-    QStringList segments;
-    for (const QString &part : mlflowKey.split(u'/')) {
-        for (const QString &s : part.split(u'.')) {
-            if (s.isEmpty()) return Key({mlflowKey});
-            segments << s;
-        }
-    }
-    return Key(segments);
-}
-
 /// A param or tag file's value: the whole file, less one line break at its end (MLflow writes
 /// none; an editor adds one).
 std::optional<QString> readValueFile(const QString &path, const ReadLimits &limits,
@@ -76,52 +61,6 @@ std::optional<QString> readValueFile(const QString &path, const ReadLimits &limi
     QString text = QString::fromUtf8(*bytes);
     if (text.endsWith(u'\n')) text.chop(text.endsWith(u"\r\n"_s) ? 2 : 1);
     return text;
-}
-
-/// Adds the str() of a Python value under `key`: `None`, `True`/`False` and numbers typed,
-/// lists, tuples and dicts parsed (a dict flattens under `key` as a nested config does, a list
-/// stays one value), anything else the text itself.
-void addPythonValue(const QString &text, const Key &key, Family family, Flattener &flattener,
-                    RunRecord &run, const QString &path, const ReadLimits &limits) {
-    if (text == u"None") return run.add(family, key, Value::null());
-    if (text == u"True" || text == u"False")
-        return run.add(family, key, Value::boolean(text == u"True"));
-    if (!text.isEmpty()) {
-        const QChar c = text.front();
-        if (c == u'[' || c == u'(' || c == u'{') {
-            Doc doc;
-            if (parsePythonLiteral(text, doc, limits.parse.maxDepth))
-                return flattener.flatten(doc, doc.root, key, family, {}, run, path);
-        } else if (c.isDigit() || c == u'-' || c == u'+' || c == u'.' || c == u'n' || c == u'i') {
-            const QByteArray ascii = text.toUtf8();
-            if (Value v =
-                    parseNumber(std::string_view(ascii.constData(), std::size_t(ascii.size())));
-                !v.isMissing())
-                return run.add(family, key, std::move(v));
-        }
-    }
-    run.add(family, key, Value::string(text));
-}
-
-/// Two MLflow keys can give the same RunLens key (`a.b` and `a/b`, a dict param `a` holding `b`
-/// beside a param `a.b`): the later one keeps its MLflow spelling as its first segment instead,
-/// with a warning, so neither hides the other.
-void settleKeys(RunRecord &run, std::size_t first, QSet<Key> &seen, const Key &prefix,
-                const QString &mlflowKey, const QString &path) {
-    for (std::size_t i = first; i < run.entries.size(); ++i) {
-        Entry &e = run.entries[i];
-        if (!seen.contains(e.key)) {
-            seen.insert(e.key);
-            continue;
-        }
-        const QString taken = e.key.display();
-        e.key = Key(QStringList{mlflowKey} + e.key.segments().mid(prefix.segments().size()));
-        seen.insert(e.key);
-        run.addIssue(
-            Issue::Severity::Warning, path, 0, 0,
-            u"another file of this run already gives the key %1; this one is shown as %2"_s.arg(
-                taken, e.key.display()));
-    }
 }
 
 /// Text of a scalar meta.yaml entry; empty for null, missing or a container.
@@ -137,23 +76,6 @@ qint64 msOf(const DocNode *n) {
     if (!n || n->kind != DocNode::Kind::Scalar || !n->value.isNumber()) return -1;
     const double ms = n->value.toDouble();
     return std::isfinite(ms) && ms >= 0 ? qint64(ms) : -1;
-}
-
-/// MLflow's RunStatus, kept in meta.yaml as the enum's number (a missing one means RUNNING).
-/// Returns the status and the word; an unknown value gives Unknown and the text as found.
-std::pair<RunStatus, QString> statusOf(const DocNode *n) {
-    static const QStringList words = {u"RUNNING"_s, u"SCHEDULED"_s, u"FINISHED"_s, u"FAILED"_s,
-                                      u"KILLED"_s};
-    QString word = textOf(n);
-    if (!n) word = words[0];
-    bool isCode = false;
-    const int code = word.toInt(&isCode);
-    if (isCode && code >= 1 && code <= 5) word = words[code - 1];
-    word = word.toUpper();
-    if (word == u"FINISHED") return {RunStatus::Finished, word};
-    if (word == u"RUNNING" || word == u"SCHEDULED") return {RunStatus::Running, word};
-    if (word == u"FAILED" || word == u"KILLED") return {RunStatus::Crashed, word};
-    return {RunStatus::Unknown, textOf(n)};
 }
 
 /// What the run's meta.yaml says.
@@ -191,7 +113,7 @@ RunMeta readRunMeta(const QString &path, const ReadLimits &limits, RunRecord &ru
         std::any_of(run.issues.begin() + std::ptrdiff_t(issuesBefore), run.issues.end(),
                     [](const Issue &i) { return i.severity == Issue::Severity::Error; });
     const DocNode *status = field(u"status"_s);
-    if (status || !cut) std::tie(meta.status, meta.statusWord) = statusOf(status);
+    if (status || !cut) std::tie(meta.status, meta.statusWord) = mlflowStatus(textOf(status), status != nullptr);
     if (status && meta.status == RunStatus::Unknown)
         run.addIssue(Issue::Severity::Warning, path, status->line, 0,
                      u"unknown run status \"%1\""_s.arg(meta.statusWord));
@@ -296,10 +218,10 @@ RunRecord MlflowReader::read(const RunCandidate &candidate, const ScanNotes &,
     for (const MlflowKeyFile &f : files.params) {
         const std::optional<QString> text = readValueFile(f.path, limits, run);
         if (!text) continue;
-        const Key key = splitKey(f.key);
+        const Key key = mlflowKey(f.key);
         const std::size_t first = run.entries.size();
-        addPythonValue(*text, key, Family::Config, flattener, run, f.path, limits);
-        settleKeys(run, first, seen, key, f.key, f.path);
+        addMlflowValue(*text, key, Family::Config, flattener, run, f.path, limits);
+        settleMlflowKeys(run, first, seen, key, f.key, f.path);
     }
 
     for (const MlflowKeyFile &f : files.metrics) {
@@ -340,25 +262,44 @@ RunRecord MlflowReader::read(const RunCandidate &candidate, const ScanNotes &,
     for (const MlflowKeyFile &f : files.tags) {
         const std::optional<QString> text = readValueFile(f.path, limits, run);
         if (!text) continue;
-        const Key key = splitKey(f.key);
+        const Key key = mlflowKey(f.key);
         const std::size_t first = run.entries.size();
         if (f.key.startsWith(u"mlflow."_s)) { // MLflow's own tags are text, never typed
             run.add(Family::Meta, key, Value::string(*text));
             if (f.key == u"mlflow.runName") runNameTag = *text;
         } else {
-            addPythonValue(*text, key, Family::Meta, flattener, run, f.path, limits);
+            addMlflowValue(*text, key, Family::Meta, flattener, run, f.path, limits);
         }
-        settleKeys(run, first, seen, key, f.key, f.path);
+        settleMlflowKeys(run, first, seen, key, f.key, f.path);
     }
 
     run.name = !meta.name.isEmpty() ? meta.name : !runNameTag.isEmpty() ? runNameTag : run.id;
     return run;
 }
 
+QStringList sqliteFileNames(const DirListing &dir) {
+    QStringList out;
+    for (const QString &f : dir.files)
+        if (f.endsWith(u".db"_s) || f.endsWith(u".sqlite"_s) || f.endsWith(u".sqlite3"_s))
+            out << f;
+    return out;
+}
+
+QStringList MlflowReader::runFiles(const DirListing &dir) const {
+    return sqliteFileNames(dir);
+}
+
+std::vector<RunRecord> MlflowReader::readFile(const RunCandidate &candidate,
+                                              const ReadLimits &limits) const {
+    return readMlflowDatabase(candidate.path, limits);
+}
+
 std::vector<HistoryPoint> MlflowReader::readHistory(const QString &runPath, const Key &metric,
                                                     const ReadLimits &limits) const {
     if (metric.segments().size() != 1) return {};
     const QString key = metric.segments().front();
+    if (const auto inFile = splitRunInFilePath(runPath))
+        return readMlflowDatabaseHistory(inFile->first, inFile->second, key);
     for (const QString &part : key.split(u'/'))
         if (part.isEmpty() || part == u"." || part == u"..") return {};
     RunRecord scratch; // the table has the issues already

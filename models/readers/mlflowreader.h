@@ -28,6 +28,14 @@ public:
     std::optional<QStringList> inputFiles(const RunCandidate &candidate) const override;
     std::vector<HistoryPoint> readHistory(const QString &runPath, const Key &metric,
                                           const ReadLimits &limits) const override;
+    /// SQLite stores (mlflow.db, mlflowdb.h): any `*.db`, `*.sqlite` or `*.sqlite3` file
+    /// outside run folders, read when its tables are MLflow's.
+    QStringList runFiles(const DirListing &dir) const override;
+    std::vector<RunRecord> readFile(const RunCandidate &candidate,
+                                    const ReadLimits &limits) const override;
 };
+
+/// Names of files that may be SQLite databases: `*.db`, `*.sqlite`, `*.sqlite3`.
+QStringList sqliteFileNames(const DirListing &dir);
 
 } // namespace runlens

@@ -1,9 +1,24 @@
 #include "reader.h"
 #include "textfile.h"
 
+#include <QFileInfo>
+
 namespace runlens {
 
 using namespace Qt::StringLiterals;
+
+QString runInFilePath(const QString &file, const QString &id) {
+    return file + u'#' + id;
+}
+
+std::optional<std::pair<QString, QString>> splitRunInFilePath(const QString &path) {
+    const qsizetype hash = path.lastIndexOf(u'#');
+    if (hash <= 0) return std::nullopt;
+    const QString file = path.left(hash);
+    // A folder may have a `#` in its name: only a path whose part before it is a file counts.
+    if (!QFileInfo(file).isFile()) return std::nullopt;
+    return std::pair{file, path.mid(hash + 1)};
+}
 
 DocStatus loadDoc(const QString &path, bool yaml, const ReadLimits &limits, Doc &doc,
                   RunRecord &run) {

@@ -45,7 +45,15 @@ struct RunCandidate {
     QStringList dirs;   ///< its subfolders
     QStringList alsoAt; ///< other folders that hold the same run (merged into this one)
     std::optional<RunIdentity> identity; ///< set by the loader once it has merged folders
+    /// `path` is a file that may hold many runs (Reader::runFiles), read by Reader::readFile.
+    bool isFile = false;
 };
+
+/// A run kept inside a file with others (a database, a journal) has the path
+/// `<file>#<id within the file>`: the file locates it, the id picks it out.
+QString runInFilePath(const QString &file, const QString &id);
+/// The file and the id of such a path (the last `#` splits them); nullopt for a folder path.
+std::optional<std::pair<QString, QString>> splitRunInFilePath(const QString &path);
 
 /// Caps applied to every file of a run.
 struct ReadLimits {
@@ -70,6 +78,20 @@ public:
     virtual RunIdentity identify(const RunCandidate &) const { return {}; }
     virtual RunRecord read(const RunCandidate &candidate, const ScanNotes &notes,
                            const ReadLimits &limits) const = 0;
+
+    /// Files of a folder that is no run folder which may hold many runs of this format (an
+    /// MLflow or Optuna database, an Optuna journal), by name alone: the scanner never opens
+    /// files. Each becomes a candidate with `isFile` set.
+    virtual QStringList runFiles(const DirListing &) const { return {}; }
+    /// The runs such a file holds, each with the path runInFilePath(file, id). Empty (and no
+    /// issue) when the file turns out not to be of this format; a file of the format that is
+    /// broken gives what could be read, or one run carrying the issue.
+    virtual std::vector<RunRecord> readFile(const RunCandidate &candidate,
+                                            const ReadLimits &limits) const {
+        Q_UNUSED(candidate);
+        Q_UNUSED(limits);
+        return {};
+    }
 
     // For the run cache (runcache.h), which reuses a record while nothing read() depends on
     // has changed. A reader whose output changes for the same input must bump version().

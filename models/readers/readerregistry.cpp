@@ -6,6 +6,7 @@
 #include "kerasreader.h"
 #include "lightningreader.h"
 #include "mlflowreader.h"
+#include "optunareader.h"
 #include "raytunereader.h"
 #include "sacredreader.h"
 #include "wandbreader.h"
@@ -23,6 +24,7 @@ ReaderRegistry ReaderRegistry::withBuiltins() {
     r.add(std::make_unique<DvcReader>());
     r.add(std::make_unique<GuildReader>());
     r.add(std::make_unique<KerasReader>());
+    r.add(std::make_unique<OptunaReader>());
     r.add(std::make_unique<GenericReader>());
     return r;
 }

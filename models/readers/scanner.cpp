@@ -26,7 +26,9 @@ QString ScanStats::summary() const {
     add(ignoredDirs, u"ignored folder(s) (.git, node_modules, ...)"_s);
     add(tooDeep, u"folder(s) nested too deep"_s);
     add(int(missingRoots.size()), u"missing path(s)"_s);
-    QString out = u"%1 run folder(s) in %2 folder(s)"_s.arg(runFolders).arg(directories);
+    QString out = u"%1 run folder(s)"_s.arg(runFolders);
+    if (runFiles > 0) out += u" and %1 run file(s)"_s.arg(runFiles);
+    out += u" in %1 folder(s)"_s.arg(directories);
     if (!skipped.isEmpty()) out += u"; skipped: "_s + skipped.join(u", "_s);
     if (deletedHidden > 0)
         out += u"; %1 deleted run(s) hidden"_s.arg(deletedHidden);
@@ -112,8 +114,20 @@ struct Walker {
                 listing.path, root, reader, listing.files, listing.dirs, {}, std::nullopt});
             descend = reader->descendIntoRuns(listing);
         } else {
-            for (const auto &r : registry.readers())
+            QSet<QString> runFiles; // a file two readers may read (an SQLite store) counts once
+            for (const auto &r : registry.readers()) {
                 r->note(listing, result.notes);
+                for (const QString &file : r->runFiles(listing)) {
+                    if (!runFiles.contains(file)) {
+                        runFiles.insert(file);
+                        ++result.stats.runFiles;
+                    }
+                    RunCandidate c{listing.path + u'/' + file, root, r.get(), {}, {}, {},
+                                   std::nullopt};
+                    c.isFile = true;
+                    result.runs.push_back(std::move(c));
+                }
+            }
         }
         if (!descend) return;
         for (const auto &[name, isLink] : subdirs) {

@@ -16,6 +16,7 @@ class ReaderRegistry;
 struct ScanStats {
     int directories = 0; ///< directories listed
     int runFolders = 0;  ///< folders some reader claimed
+    int runFiles = 0;    ///< files that may hold many runs (databases, journals)
     int linkedTwice = 0; ///< directories reached again through a link (loops, latest-run)
     int brokenLinks = 0;
     int specialFiles = 0;     ///< sockets, fifos, devices: never opened

@@ -40,4 +40,15 @@ QString Issue::toString() const {
     return out + message;
 }
 
+QString withDirection(const QString &description, bool higherIsBetter) {
+    const QString tag = higherIsBetter ? u"(higher is better)"_s : u"(lower is better)"_s;
+    return description.isEmpty() ? tag : description + u' ' + tag;
+}
+
+std::optional<bool> directionInDescription(const QString &description) {
+    if (description.endsWith(u"(higher is better)"_s)) return true;
+    if (description.endsWith(u"(lower is better)"_s)) return false;
+    return std::nullopt;
+}
+
 } // namespace runlens

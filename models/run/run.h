@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace runlens {
@@ -28,6 +29,13 @@ struct Issue {
     /// `file:line:column: message`, leaving out what is unknown.
     QString toString() const;
 };
+
+/// A reader that knows whether a larger value of a metric is better (Optuna's study direction)
+/// says so at the end of the metric's description: "<text> (higher is better)". The table's
+/// best marks and the diff's verdicts follow it before guessing from the key's name.
+QString withDirection(const QString &description, bool higherIsBetter);
+/// The direction a description states: true higher is better, false lower; nullopt: none.
+std::optional<bool> directionInDescription(const QString &description);
 
 /// One flattened value of a run, as a reader emits it.
 struct Entry {
