@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 namespace runlens {
 
@@ -111,14 +112,32 @@ std::vector<RunRecord> readMlflowDatabase(const QString &file, const ReadLimits 
         return unreadable(file, db.error());
     RunRows params(db, u"SELECT run_uuid, key, value FROM params ORDER BY run_uuid, key"_s);
     RunRows tags(db, u"SELECT run_uuid, key, value FROM tags ORDER BY run_uuid, key"_s);
-    // Logged order: by time, then step (the file store keeps the order lines were written).
-    RunRows metrics(db, u"SELECT run_uuid, key, value, is_nan, step, timestamp FROM metrics "
-                        "ORDER BY run_uuid, key, timestamp, step"_s);
+    // Every metric's history in one pass in table order, which is the order logged (a file
+    // store keeps the order lines were written): sorting millions of points by run would cost
+    // more than reading them. Only the summaries are kept, by run, then key in name order.
+    QHash<QString, std::map<QString, MetricHistory>> histories;
+    {
+        QSqlQuery q = db.query();
+        if (!db.run(q, u"SELECT run_uuid, key, value, is_nan, step FROM metrics"_s))
+            return unreadable(file, db.error());
+        QString lastRun, lastKey;
+        MetricHistory *h = nullptr;
+        while (q.next()) {
+            // Consecutive points mostly share run and key: look the history up only on change.
+            const QString runId = q.value(0).toString(), key = q.value(1).toString();
+            if (!h || runId != lastRun || key != lastKey) {
+                h = &histories[runId][key];
+                lastRun = runId;
+                lastKey = key;
+            }
+            h->add(q.value(4).toDouble(), metricValue(q, 2, 3));
+        }
+    }
     std::optional<RunRows> latest;
     if (hasLatest)
         latest.emplace(db, u"SELECT run_uuid, key, value, is_nan FROM latest_metrics "
                            "ORDER BY run_uuid, key"_s);
-    if (!params.ok() || !tags.ok() || !metrics.ok()) return unreadable(file, db.error());
+    if (!params.ok() || !tags.ok()) return unreadable(file, db.error());
 
     struct Sorted {
         QString experimentId;
@@ -161,23 +180,13 @@ std::vector<RunRecord> readMlflowDatabase(const QString &file, const ReadLimits 
         });
 
         QSet<QString> metricKeys;
-        QString current;
-        MetricHistory history;
-        const auto flush = [&] {
-            if (!current.isEmpty() && !history.isEmpty()) history.addTo(run, Key({current}));
-            history = MetricHistory();
-        };
-        metrics.forRun(run.id, [&](const QSqlQuery &q) {
-            const QString k = q.value(1).toString();
-            if (k != current) {
-                flush();
-                current = k;
-                if (!admit()) current.clear();
-                else metricKeys.insert(k);
+        if (const auto it = histories.constFind(run.id); it != histories.cend()) {
+            for (const auto &[k, history] : *it) {
+                if (!admit()) break;
+                metricKeys.insert(k);
+                history.addTo(run, Key({k}));
             }
-            if (!current.isEmpty()) history.add(q.value(4).toDouble(), metricValue(q, 2, 3));
-        });
-        flush();
+        }
         if (latest)
             latest->forRun(run.id, [&](const QSqlQuery &q) {
                 const QString k = q.value(1).toString();
