@@ -120,7 +120,7 @@ std::optional<OptunaStore> readOptunaDatabase(const QString &file, const ReadLim
              OptunaTrial *t = trialOf(q.value(0));
              if (!t || int(t->params.size()) >= limits.flatten.maxKeys) return;
              t->params.push_back(OptunaParam{q.value(1).toString(), q.value(2).toDouble(),
-                                             q.value(3).toString()});
+                                             store.distribution(q.value(3).toString())});
          });
     const QStringList valueColumns = db.columns(u"trial_values"_s);
     const bool typed = valueColumns.contains(u"value_type"_s);

@@ -198,7 +198,7 @@ void Replay::apply(const Doc &doc, const DocNode &op, int line) {
                                           ? doc.member(*dists, name)
                                           : nullptr;
                 t.params.push_back(OptunaParam{name, number(&doc.node(node)).value_or(NAN),
-                                               text(dist)});
+                                               m_store.distribution(text(dist))});
             }
         if (const DocNode *iv = member(doc, op, u"intermediate_values"_s);
             iv && iv->kind == DocNode::Kind::Map)
@@ -214,7 +214,7 @@ void Replay::apply(const Doc &doc, const DocNode &op, int line) {
         const QString name = text(member(doc, op, u"param_name"_s));
         const auto value = number(member(doc, op, u"param_value_internal"_s));
         if (name.isEmpty() || !value) return bad(line, u"the parameter has no name or value"_s);
-        OptunaParam p{name, *value, text(member(doc, op, u"distribution"_s))};
+        OptunaParam p{name, *value, m_store.distribution(text(member(doc, op, u"distribution"_s)))};
         auto it = std::find_if(t->params.begin(), t->params.end(),
                                [&](const OptunaParam &q) { return q.name == name; });
         if (it != t->params.end())
@@ -272,41 +272,57 @@ void Replay::apply(const Doc &doc, const DocNode &op, int line) {
 OptunaStore readOptunaJournal(QIODevice &in, const QString &file, const ReadLimits &limits) {
     OptunaStore store;
     Replay replay(store, file, limits);
+    // Lines are cut from 1 MiB chunks (QIODevice::readLine with a bound would reserve the bound
+    // for every line); a line longer than kMaxLine is skipped up to its line break.
+    QByteArray buffer;
+    qsizetype pos = 0;
+    bool skipping = false; // inside a line too long to keep
     int lineNo = 0;
-    while (!in.atEnd()) {
-        QByteArray line = in.readLine(kMaxLine);
+    const auto replayLine = [&](QByteArrayView line) {
         ++lineNo;
-        if (!line.endsWith('\n')) {
-            if (line.size() >= kMaxLine) {
-                replay.bad(lineNo, u"the line is longer than %1 bytes"_s.arg(kMaxLine));
-                while (!in.atEnd() && !line.endsWith('\n'))
-                    line = in.readLine(kMaxLine);
-                continue;
-            }
-            if (!line.trimmed().isEmpty())
-                store.issues.push_back(Issue{
-                    Issue::Severity::Note, file, lineNo, 0,
-                    u"the last line is unfinished (a write in progress); it is left out"_s});
-            break;
-        }
-        if (line.trimmed().isEmpty()) continue;
+        if (line.trimmed().isEmpty()) return;
         Doc doc;
         RunRecord scratch;
-        ParseLimits parse = limits.parse;
         // A line the parser had to repair or cut (a syntax error, the object left open) is
         // not replayed: half an operation is worse than none.
-        if (!parseJson(line, doc, scratch, file, parse) || doc.truncated ||
+        if (!parseJson(line.toByteArray(), doc, scratch, file, limits.parse) || doc.truncated ||
             !scratch.issues.empty()) {
             replay.bad(lineNo, u"the line is not a JSON object"_s);
-            continue;
+            return;
         }
         const DocNode *top = doc.rootNode();
-        if (!top || top->kind != DocNode::Kind::Map) {
-            replay.bad(lineNo, u"the line is not a JSON object"_s);
+        if (!top || top->kind != DocNode::Kind::Map)
+            return replay.bad(lineNo, u"the line is not a JSON object"_s);
+        replay.apply(doc, *top, lineNo);
+    };
+    for (;;) {
+        const qsizetype nl = buffer.indexOf('\n', pos);
+        if (nl >= 0) {
+            if (skipping) {
+                ++lineNo;
+                replay.bad(lineNo, u"the line is longer than %1 bytes"_s.arg(kMaxLine));
+                skipping = false;
+            } else {
+                replayLine(QByteArrayView(buffer).sliced(pos, nl - pos));
+            }
+            pos = nl + 1;
             continue;
         }
-        replay.apply(doc, *top, lineNo);
+        if (buffer.size() - pos > kMaxLine) {
+            skipping = true;
+            pos = buffer.size();
+        }
+        buffer.remove(0, pos);
+        pos = 0;
+        const QByteArray chunk = in.read(1 << 20);
+        if (chunk.isEmpty()) break;
+        if (!skipping) buffer += chunk;
+        else if (const qsizetype end = chunk.indexOf('\n'); end >= 0) buffer = chunk.sliced(end);
     }
+    if (!skipping && !buffer.trimmed().isEmpty())
+        store.issues.push_back(
+            Issue{Issue::Severity::Note, file, lineNo + 1, 0,
+                  u"the last line is unfinished (a write in progress); it is left out"_s});
     replay.finish();
     return store;
 }

@@ -50,36 +50,26 @@ RunStatus statusOf(OptunaState s) {
 
 /// A parameter's value from its internal representation, through its distribution: the
 /// choice a categorical index names, an integer for int distributions, else the float.
-Value paramValue(const OptunaParam &p, RunRecord &run, const QString &file,
-                 const ReadLimits &limits) {
-    Doc doc;
-    RunRecord scratch; // a distribution that does not parse is one warning below, not several
-    ParseLimits parse = limits.parse;
-    parse.maxDepth = std::min(parse.maxDepth, 8);
-    const bool parsed = parseJson(p.distribution.toUtf8(), doc, scratch, file, parse);
-    const DocNode *top = parsed ? doc.rootNode() : nullptr;
-    const DocNode *name = top && top->kind == DocNode::Kind::Map ? doc.member(*top, u"name"_s)
-                                                                 : nullptr;
-    const DocNode *attrs =
-        top && top->kind == DocNode::Kind::Map ? doc.member(*top, u"attributes"_s) : nullptr;
-    const QString kind = name ? name->value.displayText() : QString();
+Value paramValue(const OptunaParam &p, const OptunaStore &store, RunRecord &run,
+                 const QString &file) {
     const auto fallback = [&](const QString &why) {
         run.addIssue(Issue::Severity::Warning, file, 0, 0,
                      u"trial parameter %1: %2; shown as stored"_s.arg(p.name, why));
         return Value::real(p.internal);
     };
+    if (p.distribution < 0 || std::size_t(p.distribution) >= store.distributions.size())
+        return fallback(u"it has no distribution"_s);
+    const OptunaDistribution &d = store.distributions[std::size_t(p.distribution)];
+    const QString &kind = d.kind;
     if (kind == u"CategoricalDistribution") {
-        const DocNode *choices =
-            attrs && attrs->kind == DocNode::Kind::Map ? doc.member(*attrs, u"choices"_s) : nullptr;
-        if (!choices || choices->kind != DocNode::Kind::Seq)
-            return fallback(u"its categorical distribution lists no choices"_s);
+        if (!d.hasChoices) return fallback(u"its categorical distribution lists no choices"_s);
         const double index = p.internal;
-        if (!(index >= 0) || index != std::floor(index) || index >= double(choices->items.size()))
+        if (!(index >= 0) || index != std::floor(index) || index >= double(d.choices.size()))
             return fallback(u"choice index %1 is not one of the %2 choices"_s.arg(index).arg(
-                choices->items.size()));
-        const DocNode &choice = doc.node(choices->items[std::size_t(index)]);
-        if (choice.kind != DocNode::Kind::Scalar) return fallback(u"a choice is a container"_s);
-        return choice.value;
+                d.choices.size()));
+        const Value &choice = d.choices[std::size_t(index)];
+        if (choice.isMissing()) return fallback(u"a choice is a container"_s);
+        return choice;
     }
     if (kind == u"IntDistribution" || kind == u"IntUniformDistribution" ||
         kind == u"IntLogUniformDistribution") {
@@ -96,6 +86,35 @@ Value paramValue(const OptunaParam &p, RunRecord &run, const QString &file,
 }
 
 } // namespace
+
+int OptunaStore::distribution(const QString &json) {
+    if (const auto it = m_distributionIndex.constFind(json); it != m_distributionIndex.cend())
+        return *it;
+    OptunaDistribution d;
+    Doc doc;
+    RunRecord scratch; // an unreadable one is a warning on each parameter that uses it
+    ParseLimits parse;
+    parse.maxDepth = 8;
+    const DocNode *top = parseJson(json.toUtf8(), doc, scratch, {}, parse) ? doc.rootNode() : nullptr;
+    if (top && top->kind == DocNode::Kind::Map) {
+        if (const DocNode *name = doc.member(*top, u"name"_s)) d.kind = name->value.displayText();
+        const DocNode *attrs = doc.member(*top, u"attributes"_s);
+        const DocNode *choices = attrs && attrs->kind == DocNode::Kind::Map
+                                     ? doc.member(*attrs, u"choices"_s)
+                                     : nullptr;
+        if (choices && choices->kind == DocNode::Kind::Seq) {
+            d.hasChoices = true;
+            for (const int item : choices->items) {
+                const DocNode &c = doc.node(item);
+                d.choices.push_back(c.kind == DocNode::Kind::Scalar ? c.value : Value::missing());
+            }
+        }
+    }
+    const int index = int(distributions.size());
+    distributions.push_back(std::move(d));
+    m_distributionIndex.insert(json, index);
+    return index;
+}
 
 RunRecord optunaTrialRun(const OptunaStore &store, const OptunaTrial &trial, const QString &file,
                          const ReadLimits &limits) {
@@ -119,7 +138,7 @@ RunRecord optunaTrialRun(const OptunaStore &store, const OptunaTrial &trial, con
     int keys = 0;
     for (const OptunaParam &p : trial.params) {
         if (++keys > limits.flatten.maxKeys) break;
-        run.add(Family::Config, Key({p.name}), paramValue(p, run, file, limits));
+        run.add(Family::Config, Key({p.name}), paramValue(p, store, run, file));
     }
 
     for (std::size_t k = 0; k < trial.values.size(); ++k) {

@@ -24,11 +24,20 @@ struct OptunaStudy {
 };
 
 /// A parameter as stored: Optuna's internal representation (a float; for a categorical
-/// distribution the index of the choice) and the distribution as JSON.
+/// distribution the index of the choice) and its distribution (an index into
+/// OptunaStore::distributions).
 struct OptunaParam {
     QString name;
     double internal = 0;
-    QString distribution;
+    int distribution = -1;
+};
+
+/// A distribution as Optuna writes it (`{"name": ..., "attributes": {...}}`), read once per
+/// distinct text: a study repeats the same few for every trial.
+struct OptunaDistribution {
+    QString kind;               ///< "FloatDistribution", ...; empty when unreadable
+    bool hasChoices = false;    ///< categorical with a list of choices
+    std::vector<Value> choices; ///< scalar choices; a container choice is missing
 };
 
 /// Optuna's TrialState numbering (journal) and names (SQLite).
@@ -54,6 +63,13 @@ struct OptunaStore {
     std::vector<OptunaStudy> studies;
     std::vector<OptunaTrial> trials;
     std::vector<Issue> issues;
+    std::vector<OptunaDistribution> distributions;
+
+    /// The index of a distribution's JSON text in `distributions`, parsing it on first sight.
+    int distribution(const QString &json);
+
+private:
+    QHash<QString, int> m_distributionIndex;
 };
 
 /// The run of one trial: id `<file name>:<study>#<number>`, name `<study> #<number>`, path
