@@ -145,6 +145,23 @@ private slots:
         QCOMPARE(r.table.run(rowOf(r.table, u"study.log:tune#3"_s)).status, RunStatus::Running);
     }
 
+    void aLineTooLongIsSkippedAndTheRestRead() {
+        // A 17 MB line (past the 16 MB a line may have) between two operations.
+        QByteArray j = sampleJournal();
+        const qsizetype cut = j.indexOf("{\"op_code\":4,", 0);
+        j.insert(cut, QByteArray(17 * 1024 * 1024, 'x') + '\n');
+        QTemporaryDir tmp;
+        QVERIFY(testutil::writeFile(tmp.filePath(u"study.log"_s), j));
+        const LoadResult r = load({tmp.path()});
+        QCOMPARE(r.table.rowCount(), 6);
+        const Issue *longLine = findIssue(r.table.run(0).issues, u"longer than"_s);
+        QVERIFY(longLine);
+        QCOMPARE(longLine->line, 5);
+        QCOMPARE(typedCell(r.table, rowOf(r.table, u"study.log:tune#0"_s), Family::Metric,
+                           u"value"_s),
+                 u"float:0.125"_s);
+    }
+
     void deletedStudiesAreHiddenLikeDeletedRuns() {
         QByteArray j = sampleJournal();
         j += deleteStudy(1);
