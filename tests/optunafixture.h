@@ -36,6 +36,7 @@ inline QByteArray sampleJournal() {
     j += op(4, R"("study_id":0,"datetime_start":"2025-01-02T10:00:00.000000")");
     j += op(5, R"("trial_id":0,"param_name":"lr","param_value_internal":0.25,"distribution":)" + kFloat);
     j += op(5, R"("trial_id":0,"param_name":"layers","param_value_internal":4.0,"distribution":)" + kInt);
+    j += op(5, R"("trial_id":0,"param_name":"model.depth","param_value_internal":2.0,"distribution":)" + kInt);
     j += op(5, R"("trial_id":0,"param_name":"opt","param_value_internal":1,"distribution":)" + kChoice);
     j += op(5, R"("trial_id":0,"param_name":"wd","param_value_internal":0.001,"distribution":)" + kLegacy);
     j += op(7, R"("trial_id":0,"step":0,"intermediate_value":0.9)");

@@ -55,7 +55,7 @@ private slots:
         QCOMPARE(store.trials[5].study, 1);
         QCOMPARE(store.trials[5].number, 1);
         QCOMPARE(store.trials[4].number, 3);
-        QCOMPARE(store.trials[0].params.size(), std::size_t(4));
+        QCOMPARE(store.trials[0].params.size(), std::size_t(5));
         QCOMPARE(store.trials[0].params[0].internal, 0.25); // the change after finishing ignored
         QCOMPARE(store.trials[0].intermediate.size(), std::size_t(2));
         QCOMPARE(store.trials[0].intermediate[1].second, 0.4);
@@ -78,6 +78,9 @@ private slots:
         QCOMPARE(t.run(t0).durationSec, 30.0);
         QCOMPARE(typedCell(t, t0, Family::Config, u"lr"_s), u"float:0.25"_s);
         QCOMPARE(typedCell(t, t0, Family::Config, u"layers"_s), u"int:4"_s);
+        // A dotted name nests as Hydra's Optuna sweeper means it (model.depth, not ["model.depth"]).
+        QCOMPARE(t.findColumn(Family::Config, Key({u"model"_s, u"depth"_s})) >= 0, true);
+        QCOMPARE(typedCell(t, t0, Family::Config, u"model.depth"_s), u"int:2"_s);
         QCOMPARE(typedCell(t, t0, Family::Config, u"opt"_s), u"string:sgd"_s);
         QCOMPARE(typedCell(t, t0, Family::Config, u"wd"_s), u"float:0.001"_s);
         QCOMPARE(typedCell(t, t0, Family::Metric, u"value"_s), u"float:0.125"_s);
@@ -141,7 +144,7 @@ private slots:
         QVERIFY(findIssue(issues, u"op_code 99"_s));
         const Issue *unfinished = findIssue(issues, u"unfinished"_s);
         QVERIFY(unfinished);
-        QCOMPARE(unfinished->line, 30);
+        QCOMPARE(unfinished->line, 31);
         QCOMPARE(r.table.run(rowOf(r.table, u"study.log:tune#3"_s)).status, RunStatus::Running);
     }
 

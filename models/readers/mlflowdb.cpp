@@ -172,7 +172,7 @@ std::vector<RunRecord> readMlflowDatabase(const QString &file, const ReadLimits 
         params.forRun(run.id, [&](const QSqlQuery &q) {
             if (!admit()) return;
             const QString k = q.value(1).toString();
-            const Key key = mlflowKey(k);
+            const Key key = splitFlatKey(k);
             const std::size_t first = run.entries.size();
             addMlflowValue(q.value(2).toString(), key, Family::Config, flattener, run, file,
                            limits);
@@ -214,7 +214,7 @@ std::vector<RunRecord> readMlflowDatabase(const QString &file, const ReadLimits 
             if (!admit()) return;
             const QString k = q.value(1).toString();
             const QString text = q.value(2).toString();
-            const Key key = mlflowKey(k);
+            const Key key = splitFlatKey(k);
             const std::size_t first = run.entries.size();
             if (k.startsWith(u"mlflow."_s)) {
                 run.add(Family::Meta, key, Value::string(text));

@@ -6,17 +6,6 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
-Key mlflowKey(const QString &key) {
-    QStringList segments;
-    for (const QString &part : key.split(u'/')) {
-        for (const QString &s : part.split(u'.')) {
-            if (s.isEmpty()) return Key({key});
-            segments << s;
-        }
-    }
-    return Key(segments);
-}
-
 void addMlflowValue(const QString &text, const Key &key, Family family, Flattener &flattener,
                     RunRecord &run, const QString &path, const ReadLimits &limits) {
     if (text == u"None") return run.add(family, key, Value::null());

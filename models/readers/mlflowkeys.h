@@ -8,15 +8,9 @@
 
 namespace runlens {
 
-// How MLflow's params, tags and run status become RunLens keys and values: shared by the file
-// store (mlflowreader.cpp) and the SQLite store (mlflowdb.cpp), so a run reads the same from
-// either.
-
-/// A param or tag key as RunLens keys it: MLflow's key split at `/` and `.`, so that a nested
-/// config logged by Lightning or Hydra (`model/optimizer/lr`) or by hand (`optimizer.lr`) reads
-/// as the same dotted path as in the other tools' configs. A key with an empty part (`a..b`,
-/// `.x`) stays one segment.
-Key mlflowKey(const QString &mlflowKey);
+// How MLflow's params, tags and run status become RunLens values: shared by the file store
+// (mlflowreader.cpp) and the SQLite store (mlflowdb.cpp), so a run reads the same from either.
+// Keys are split by splitFlatKey() (reader.h).
 
 /// Adds the str() of a Python value under `key`: `None`, `True`/`False` and numbers typed,
 /// lists, tuples and dicts parsed (a dict flattens under `key` as a nested config does, a list

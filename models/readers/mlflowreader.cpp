@@ -218,7 +218,7 @@ RunRecord MlflowReader::read(const RunCandidate &candidate, const ScanNotes &,
     for (const MlflowKeyFile &f : files.params) {
         const std::optional<QString> text = readValueFile(f.path, limits, run);
         if (!text) continue;
-        const Key key = mlflowKey(f.key);
+        const Key key = splitFlatKey(f.key);
         const std::size_t first = run.entries.size();
         addMlflowValue(*text, key, Family::Config, flattener, run, f.path, limits);
         settleMlflowKeys(run, first, seen, key, f.key, f.path);
@@ -262,7 +262,7 @@ RunRecord MlflowReader::read(const RunCandidate &candidate, const ScanNotes &,
     for (const MlflowKeyFile &f : files.tags) {
         const std::optional<QString> text = readValueFile(f.path, limits, run);
         if (!text) continue;
-        const Key key = mlflowKey(f.key);
+        const Key key = splitFlatKey(f.key);
         const std::size_t first = run.entries.size();
         if (f.key.startsWith(u"mlflow."_s)) { // MLflow's own tags are text, never typed
             run.add(Family::Meta, key, Value::string(*text));

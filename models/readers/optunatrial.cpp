@@ -138,7 +138,8 @@ RunRecord optunaTrialRun(const OptunaStore &store, const OptunaTrial &trial, con
     int keys = 0;
     for (const OptunaParam &p : trial.params) {
         if (++keys > limits.flatten.maxKeys) break;
-        run.add(Family::Config, Key({p.name}), paramValue(p, store, run, file));
+        // Named as Hydra's Optuna sweeper names them (`optimizer.lr`): nested like the config.
+        run.add(Family::Config, splitFlatKey(p.name), paramValue(p, store, run, file));
     }
 
     for (std::size_t k = 0; k < trial.values.size(); ++k) {

@@ -74,7 +74,8 @@ private:
 
 /// The run of one trial: id `<file name>:<study>#<number>`, name `<study> #<number>`, path
 /// runInFilePath(file, trial id). Params decoded through their distributions (a categorical
-/// index becomes the choice itself, int distributions integers) as config; the objective values
+/// index becomes the choice itself, int distributions integers) as config, keyed by
+/// splitFlatKey() (`optimizer.lr` nests as in other configs); the objective values
 /// as metrics (`value`, or `values_<i>` / the study's metric names for several objectives),
 /// described with their direction so the table marks the best one right; intermediate values
 /// as the metric `intermediate_value` with its history; the state as status (`optuna.state` in

@@ -7,6 +7,17 @@ namespace runlens {
 
 using namespace Qt::StringLiterals;
 
+Key splitFlatKey(const QString &name) {
+    QStringList segments;
+    for (const QString &part : name.split(u'/')) {
+        for (const QString &s : part.split(u'.')) {
+            if (s.isEmpty()) return Key({name});
+            segments << s;
+        }
+    }
+    return Key(segments);
+}
+
 QString runInFilePath(const QString &file, const QString &id) {
     return file + u'#' + id;
 }

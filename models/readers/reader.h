@@ -49,6 +49,12 @@ struct RunCandidate {
     bool isFile = false;
 };
 
+/// A flat parameter name as tools without nesting write it (MLflow, Optuna, Hydra's Optuna
+/// sweeper): split at `/` and `.`, so that a nested config logged by Lightning or Hydra
+/// (`model/optimizer/lr`) or named by hand (`optimizer.lr`) reads as the same dotted path as in
+/// the other tools' configs. A name with an empty part (`a..b`, `.x`) stays one segment.
+Key splitFlatKey(const QString &name);
+
 /// A run kept inside a file with others (a database, a journal) has the path
 /// `<file>#<id within the file>`: the file locates it, the id picks it out.
 QString runInFilePath(const QString &file, const QString &id);
