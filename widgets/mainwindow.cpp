@@ -330,7 +330,7 @@ QStringList MainWindow::exampleFolders() {
     const QString runs = exampleRunsPath();
     if (runs.isEmpty()) return {};
     QStringList folders{runs};
-    // The MLflow and Lightning examples beside the W&B sweep.
+    // The MLflow, Lightning and Optuna examples beside the W&B sweep.
     if (const QString more = QDir(runs).absoluteFilePath(u"../more"_s); QFileInfo(more).isDir())
         folders << QDir(more).absolutePath();
     return folders;

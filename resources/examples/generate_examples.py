@@ -19,8 +19,8 @@ JSON strings and protojson's double space after colons in metadata).
 Run folder names use the local time of the machine (UTC+2, CEST), while `startedAt` in
 wandb-metadata.json is UTC, exactly as W&B does: the two differ by two hours on purpose.
 
-A second tree, MOREDIR, holds two follow-up experiments of the same lab in two more formats,
-so that the examples show three tools side by side (the shared keys `optimizer.name`,
+A second tree, MOREDIR, holds follow-up experiments of the same lab in three more formats,
+so that the examples show four tools side by side (the shared keys `optimizer.name`,
 `optimizer.lr`, `seed`, `model.arch`, `val/acc`, `val/loss` line up in one column each):
 
     <more>/mlruns/                                       an MLflow file store (MLflow 2.12)
@@ -28,6 +28,7 @@ so that the examples show three tools side by side (the shared keys `optimizer.n
         <18-digit id>/meta.yaml                          "cifar100-finetune"
         <18-digit id>/<uuid4 hex>/{meta.yaml,params/,metrics/,tags/}
     <more>/lightning_logs/distill/version_{0..3}/{hparams.yaml,metrics.csv}   CSVLogger
+    <more>/optuna/cifar100-finetune-hpo.log             an Optuna journal (JournalFileBackend)
 
 - cifar100-finetune: the sweep's resnet18 fine-tuned on CIFAR-100 for 15 epochs, optimizer
   adam/sgd x two learning rates x seed 0/1. Params are `mlflow.log_params(flatten(cfg))` with
@@ -56,8 +57,8 @@ never changes the first. Usage:
                  demo looks for it; pass --no-more to write OUTDIR only
 
 Each output folder is deleted first, but only if it holds nothing except this script's own
-output (OUTDIR: wandb/, baselines/; MOREDIR: mlruns/, lightning_logs/); both are checked before
-either is touched.
+output (OUTDIR: wandb/, baselines/; MOREDIR: mlruns/, lightning_logs/, optuna/); both are
+checked before either is touched.
 Needs Python 3 with PyYAML (used for the Python-SDK-style YAML, as the real SDK does).
 """
 
@@ -84,7 +85,7 @@ LOCAL_TZ = timezone(timedelta(hours=2))  # the lab is in CEST; W&B names folders
 FIRST_START = datetime(2024, 5, 2, 10, 11, 12, 123456, tzinfo=UTC)
 ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 OWN_TOP_LEVEL = {"wandb", "baselines"}
-MORE_OWN_TOP_LEVEL = {"mlruns", "lightning_logs"}
+MORE_OWN_TOP_LEVEL = {"mlruns", "lightning_logs", "optuna"}
 
 EPOCHS = 30
 STEPS_PER_EPOCH = 391  # ceil(50000 / 128)
@@ -820,11 +821,83 @@ def build_lightning(rng):
     return files, listing
 
 
+OPTUNA_SEED = 20240509
+OPTUNA_START = datetime(2024, 5, 9, 8, 0, 0, tzinfo=UTC)
+
+
+def optuna_op(code, **body):
+    """One line of Optuna's JournalFileBackend: compact JSON, NaN/Infinity as Python writes."""
+    return json.dumps({"op_code": code, "worker_id": "5f0c7a52-2d7e-4b8e-9a41-0c6f3e1d2b7a-140213",
+                       **body}, separators=(",", ":")) + "\n"
+
+
+def build_optuna():
+    """The fine-tune's learning rate, optimizer and batch size searched with Optuna (TPE and a
+    median pruner, 24 trials of up to 15 epochs): a journal file as Optuna 3.6 writes it. The
+    objective is named `val/acc` (study.set_metric_names) and maximised; each epoch's val/acc is
+    an intermediate value; trials the pruner stops are PRUNED, one trial FAILed (CUDA out of
+    memory at batch size 256 with SGD) and the last one is still RUNNING."""
+    rng = random.Random(OPTUNA_SEED)
+    iso = lambda t: t.replace(tzinfo=None).isoformat(timespec="microseconds")
+    lr_dist = json.dumps({"name": "FloatDistribution",
+                          "attributes": {"step": None, "low": 1e-05, "high": 0.01, "log": True}})
+    opt_choices = ["adam", "sgd"]
+    opt_dist = json.dumps({"name": "CategoricalDistribution", "attributes": {"choices": opt_choices}})
+    bs_choices = [64, 128, 256]
+    bs_dist = json.dumps({"name": "CategoricalDistribution", "attributes": {"choices": bs_choices}})
+    lines = [optuna_op(0, study_name="cifar100-finetune-hpo", directions=[2])]
+    lines.append(optuna_op(3, study_id=0, system_attr={"study:metric_names": ["val/acc"]}))
+    t = OPTUNA_START
+    finished_curves = []
+    for trial in range(24):
+        lines.append(optuna_op(4, study_id=0, datetime_start=iso(t)))
+        lr = 10 ** rng.uniform(-5, -2)
+        opt = rng.randrange(2)
+        bs = rng.randrange(3)
+        for name, value, dist in (("optimizer.lr", lr, lr_dist), ("optimizer.name", opt, opt_dist),
+                                  ("data.batch_size", bs, bs_dist)):
+            lines.append(optuna_op(5, trial_id=trial, param_name=name, param_value_internal=value,
+                                   distribution=dist))
+        if trial == 23:  # still training when the folder was copied
+            lines.append(optuna_op(7, trial_id=trial, step=0, intermediate_value=0.31))
+            break
+        if trial == 9:
+            t += timedelta(seconds=41)
+            lines.append(optuna_op(6, trial_id=trial, state=3, values=None,
+                                   datetime_complete=iso(t)))
+            continue
+        best_lr = 3e-4 if opt == 0 else 3e-2
+        ceiling = 0.78 - 0.05 * abs(math.log10(lr / best_lr)) - 0.01 * bs + rng.gauss(0, 0.006)
+        acc, state = 0.0, 1
+        for epoch in range(15):
+            acc = ceiling * (1 - math.exp(-(epoch + 1) / 3.5)) + rng.gauss(0, 0.004)
+            t += timedelta(seconds=52 + 12 * (2 - bs))
+            lines.append(optuna_op(7, trial_id=trial, step=epoch, intermediate_value=acc))
+            # The median pruner: from epoch 5 on, stop a trial below the median of the finished
+            # ones at the same epoch.
+            if epoch >= 4 and len(finished_curves) >= 5:
+                median = sorted(c[epoch] for c in finished_curves)[len(finished_curves) // 2]
+                if acc < median:
+                    state = 2
+                    break
+        if state == 1:
+            finished_curves.append([ceiling * (1 - math.exp(-(e + 1) / 3.5)) for e in range(15)])
+            lines.append(optuna_op(6, trial_id=trial, state=1, values=[acc],
+                                   datetime_complete=iso(t)))
+        else:
+            lines.append(optuna_op(6, trial_id=trial, state=2, values=[acc],
+                                   datetime_complete=iso(t)))
+        t += timedelta(seconds=3)
+    return {"optuna/cifar100-finetune-hpo.log": "".join(lines)}
+
+
 def build_more(rng):
-    """Return {relative path: text} for the MLflow and Lightning examples, plus listings."""
+    """Return {relative path: text} for the MLflow, Lightning and Optuna examples, plus
+    listings. The Optuna study has its own seeded generator: the other files never change."""
     files, ft_listing, exp_id = build_mlflow(rng)
     kd_files, kd_listing = build_lightning(rng)
     files.update(kd_files)
+    files.update(build_optuna())
     return files, ft_listing, kd_listing, exp_id
 
 
