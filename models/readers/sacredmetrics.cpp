@@ -245,7 +245,7 @@ private:
     qsizetype textOffset(const char *s, rapidjson::SizeType len) const {
         for (const qsizetype at : {offset(), offset() - qsizetype(len)})
             if (at >= 0 && at + qsizetype(len) <= m_bytes.size() &&
-                std::memcmp(m_bytes.constData() + at, s, len) == 0)
+                (len == 0 || std::memcmp(m_bytes.constData() + at, s, len) == 0)) // s may be null
                 return at;
         return -1;
     }
