@@ -160,10 +160,16 @@ private slots:
         QCOMPARE(t.rowCount(), 203);
 
         int yamlChecked = 0, yamlCppFails = 0, csvChecked = 0, metricsChecked = 0;
+        // In three CAMELS-CH versions metrics.csv and the event files are different trainings
+        // (tst_corpus_tfevents): a warning each, metrics.csv read as ever.
+        static const QStringList apart = {u"version_53"_s, u"version_56"_s, u"version_57"_s};
         for (int r = 0; r < t.rowCount(); ++r) {
             const RunInfo &run = t.run(r);
             for (const Issue &i : run.issues)
-                QVERIFY2(i.severity == Issue::Severity::Note,
+                QVERIFY2(i.severity == Issue::Severity::Note ||
+                             (apart.contains(QFileInfo(run.path).fileName()) &&
+                              run.id.startsWith(u"CooperBigFoot__CAMELS-CH/"_s) &&
+                              i.message.contains(u"hold different trainings"_s)),
                          qPrintable(run.id + u": "_s + i.toString()));
             const QString hparams = run.path + u"/hparams.yaml"_s;
             if (QFileInfo::exists(hparams)) {
@@ -253,7 +259,8 @@ private slots:
                  u"list:[\"sector\", \"day_of_week\", \"month\"]"_s);
         QCOMPARE(value(tft, Family::Config, u"categorical_groups"_s), u"object:{}"_s);
         QCOMPARE(value(tft, Family::Meta, u"host"_s), u"string:Felipe_Bedoya"_s);
-        QCOMPARE(t.run(testutil::rowOf(t, tft)).startMs, qint64(1773742213) * 1000);
+        // The first event's time (its file's name says 1773742213).
+        QCOMPARE(t.run(testutil::rowOf(t, tft)).startMs, qint64(1773742213921));
     }
 
     void sacredRunsMatchTheirFiles() {
@@ -384,7 +391,9 @@ private slots:
         QTest::addColumn<QString>("format");
         QTest::addColumn<int>("curves");     // metrics with a history in the corpus
         QTest::addColumn<int>("outOfOrder"); // of them, logged with steps going back
-        QTest::newRow("lightning") << u"lightning"_s << 432 << 0;
+        // 432 metrics.csv columns and 314 scalar tags only event files hold (counted apart
+        // from RunLens: every tag but `epoch` and the hp_metric placeholder).
+        QTest::newRow("lightning") << u"lightning"_s << 746 << 0;
         QTest::newRow("sacred") << u"sacred"_s << 55 << 0;
         // AkshatSharma5's training_log.csv holds four trainings appended (CSVLogger(append=
         // True)): epochs 0-4, 0-3, 0-9, 0-4. The table's value is the last by epoch (epoch 9 of

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include "protoencode.h"
+
 #include <vector>
 
 using namespace runlens;
@@ -11,32 +13,18 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QByteArray varint(quint64 v) {
-    QByteArray out;
-    do {
-        char b = char(v & 0x7f);
-        v >>= 7;
-        if (v) b = char(b | 0x80);
-        out.append(b);
-    } while (v);
-    return out;
-}
+using protoenc::varint;
 
 QByteArray tag(int field, int wire) {
-    return varint(quint64(field) << 3 | quint64(wire));
+    return protoenc::key(field, wire);
 }
 
 QByteArray lengthDelimited(int field, const QByteArray &bytes) {
-    return tag(field, 2) + varint(quint64(bytes.size())) + bytes;
+    return protoenc::bytesField(field, bytes);
 }
 
 QByteArray fixed64(int field, double d) {
-    QByteArray out = tag(field, 1);
-    quint64 bits;
-    std::memcpy(&bits, &d, sizeof bits);
-    for (int k = 0; k < 8; ++k)
-        out.append(char((bits >> (8 * k)) & 0xff));
-    return out;
+    return protoenc::doubleField(field, d);
 }
 
 } // namespace
@@ -82,12 +70,8 @@ private slots:
 
     void packedAndUnpackedRepeatedValues() {
         QByteArray packed;
-        for (double d : {1.0, -0.5, 1e300}) {
-            quint64 bits;
-            std::memcpy(&bits, &d, sizeof bits);
-            for (int k = 0; k < 8; ++k)
-                packed.append(char((bits >> (8 * k)) & 0xff));
-        }
+        for (double d : {1.0, -0.5, 1e300})
+            packed += protoenc::doubleBytes(d);
         const QByteArray msg = lengthDelimited(6, packed) + fixed64(6, 7.0) +
                                lengthDelimited(7, varint(3) + varint(300));
         ProtoReader r(msg);

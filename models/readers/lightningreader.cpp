@@ -2,12 +2,15 @@
 #include "csvhistory.h"
 #include "runid.h"
 #include "textfile.h"
+#include "tfeventsrun.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <bit>
+#include <cmath>
 #include <limits>
 
 namespace runlens {
@@ -23,21 +26,6 @@ const QString kMetrics = u"metrics.csv"_s;
 const QRegularExpression &versionDirPattern() {
     static const QRegularExpression re(u"^version_\\d+$"_s);
     return re;
-}
-
-/// `events.out.tfevents.<unix seconds>.<host>.<pid>.<n>` (a `.v2` suffix in newer writers).
-const QRegularExpression &eventsFilePattern() {
-    static const QRegularExpression re(
-        u"^events\\.out\\.tfevents\\.(\\d+)\\.(.+)\\.\\d+\\.\\d+(?:\\.v2)?$"_s);
-    return re;
-}
-
-/// TensorBoard event files among a folder's files.
-QStringList eventsFiles(const QStringList &files) {
-    QStringList out;
-    for (const QString &f : files)
-        if (f.startsWith(u"events.out.tfevents."_s)) out << f;
-    return out;
 }
 
 /// yaml-cpp 0.7 rejects a block scalar with a tag or an anchor as a sequence item when its
@@ -158,19 +146,26 @@ void readHparams(const QString &path, const ReadLimits &limits, Flattener &flatt
         flattener.flatten(doc, child, Key({key}), Family::Config, {}, run, path);
 }
 
-/// metrics.csv: every column a metric with its history, `epoch` and `step` metadata.
-void readMetrics(const QString &path, const ReadLimits &limits, RunRecord &run) {
+/// Whether a metrics.csv column gives its metric a value (addCsvMetric() adds one).
+bool givesMetric(const CsvColumn &column) {
+    return !column.history.isEmpty() || column.textCells > 0;
+}
+
+/// metrics.csv: every column a metric with its history, `epoch` and `step` metadata. Returns
+/// the metric keys it gave.
+QSet<Key> readMetrics(const QString &path, const ReadLimits &limits, RunRecord &run) {
     CsvHistoryOptions options;
     options.stepColumn = u"step"_s;
     options.maxBytes = limits.maxJsonBytes;
     const std::optional<CsvHistory> csv = readCsvHistory(path, options, run);
-    if (!csv) return;
+    if (!csv) return {};
     if (csv->cutShort) run.status = RunStatus::Running;
     if (csv->rows == 0) {
         run.addIssue(Issue::Severity::Warning, path, 0, 0,
                      u"holds only its header, no rows: nothing was logged yet"_s);
-        return;
+        return {};
     }
+    QSet<Key> metrics;
     for (const CsvColumn &column : csv->columns) {
         if (column.name.isEmpty()) continue;
         if (column.name == u"epoch" || column.name == u"step") {
@@ -179,7 +174,40 @@ void readMetrics(const QString &path, const ReadLimits &limits, RunRecord &run) 
             continue;
         }
         addCsvMetric(column, Key({column.name}), run, path);
+        if (givesMetric(column)) metrics.insert(Key({column.name}));
     }
+    return metrics;
+}
+
+/// Whether metrics.csv and the event files beside it logged different trainings. Lightning's
+/// CSVLogger and TensorBoardLogger each number their versions on their own, so `version_N` of
+/// one can be another training than `version_N` of the other (real folders are: the corpus's
+/// CAMELS-CH). The first value of the metric both logged most often tells: the same training
+/// logged the same number (float32 in the events, its text in the CSV; a learning rate the CSV
+/// has as a Python float, hence the tolerance). Returns the evidence, or nothing when they agree
+/// or share no metric.
+QString differentTrainings(const TfEventsReader &events, const QSet<Key> &csvMetrics,
+                           const QString &csvPath, const ReadLimits &limits) {
+    const TfSeries *shared = nullptr;
+    for (const TfSeries &s : events.series())
+        if (s.tag != u"epoch" && csvMetrics.contains(Key({s.tag})) &&
+            (!shared || s.history.count() > shared->history.count()))
+            shared = &s;
+    if (!shared) return {};
+    CsvHistoryOptions options;
+    options.stepColumn = u"step"_s;
+    options.maxBytes = limits.maxJsonBytes;
+    const std::vector<HistoryPoint> csv = readCsvPoints(csvPath, options, shared->tag);
+    if (csv.empty()) return {};
+    const HistoryPoint &a = csv.front();
+    const HistoryPoint &b = shared->first;
+    const bool sameValue =
+        a.value == b.value || (std::isnan(a.value) && std::isnan(b.value)) ||
+        std::abs(a.value - b.value) <= 1e-6 * std::max(std::abs(a.value), std::abs(b.value));
+    if (a.step == b.step && sameValue) return {};
+    return u"'%1' starts with %2 at step %3 in metrics.csv but with %4 at step %5 in the event files"_s
+        .arg(shared->tag, Value::formatReal(a.value), Value::formatReal(a.step),
+             Value::formatReal(b.value), Value::formatReal(b.step));
 }
 
 } // namespace
@@ -191,29 +219,36 @@ QString LightningReader::format() const {
 bool LightningReader::detect(const DirListing &dir) const {
     const bool hparams = dir.hasFile(kHparams);
     const bool metrics = dir.hasFile(kMetrics);
-    if (hparams && metrics) return true; // CSVLogger with a string version
-    return (hparams || metrics) && versionDirPattern().match(dir.name).hasMatch();
+    const bool events = std::any_of(dir.files.begin(), dir.files.end(),
+                                    [](const QString &f) { return isEventFileName(f); });
+    // A string version: hparams.yaml beside the CSVLogger's or the TensorBoardLogger's output.
+    if (hparams && (metrics || events)) return true;
+    return (hparams || metrics || events) && versionDirPattern().match(dir.name).hasMatch();
 }
 
 std::optional<QStringList> LightningReader::inputFiles(const RunCandidate &candidate) const {
-    return QStringList{candidate.path + u'/' + kHparams, candidate.path + u'/' + kMetrics};
-}
-
-QString LightningReader::cacheContext(const RunCandidate &candidate, const RunIdentity &,
-                                      const ScanNotes &) const {
-    // read() uses the event files' names only (start time, host), never their content.
-    return eventsFiles(candidate.files).join(u'\n');
+    return QStringList{candidate.path + u'/' + kHparams, candidate.path + u'/' + kMetrics} +
+           tfEventFiles(candidate.path, candidate.files, candidate.dirs);
 }
 
 std::vector<HistoryPoint> LightningReader::readHistory(const QString &runPath, const Key &metric,
                                                        const ReadLimits &limits) const {
-    // `epoch` and `step` are metadata, not metrics (readMetrics()).
+    // `epoch` and `step` are metadata, not metrics (readMetrics(), addTfEvents()).
     const QStringList &segments = metric.segments();
     if (segments.size() != 1 || segments[0] == u"epoch" || segments[0] == u"step") return {};
+    // metrics.csv wins where it has the metric (read() leaves the events' series out then).
     CsvHistoryOptions options;
     options.stepColumn = u"step"_s;
     options.maxBytes = limits.maxJsonBytes;
-    return readCsvPoints(runPath + u'/' + kMetrics, options, segments[0]);
+    options.keepPointsOf = segments[0];
+    RunRecord scratch;
+    bool missing = false;
+    if (std::optional<CsvHistory> csv =
+            readCsvHistory(runPath + u'/' + kMetrics, options, scratch, &missing);
+        csv && csv->rows > 0)
+        for (auto it = csv->columns.rbegin(); it != csv->columns.rend(); ++it)
+            if (it->name == segments[0] && givesMetric(*it)) return std::move(it->points);
+    return readTfEventsHistory(runPath, segments[0], limits);
 }
 
 RunRecord LightningReader::read(const RunCandidate &candidate, const ScanNotes &,
@@ -230,31 +265,47 @@ RunRecord LightningReader::read(const RunCandidate &candidate, const ScanNotes &
     if (candidate.files.contains(kHparams))
         readHparams(dir.filePath(kHparams), limits, flattener, run);
 
-    const QStringList events = eventsFiles(candidate.files);
-    if (candidate.files.contains(kMetrics)) readMetrics(dir.filePath(kMetrics), limits, run);
+    TfEventsMerge merge;
+    if (candidate.files.contains(kMetrics))
+        merge.metricsTaken = readMetrics(dir.filePath(kMetrics), limits, run);
 
-    // The earliest event file was opened when training started (fit, then test, each open one).
-    qint64 firstSec = -1;
-    QString host;
-    for (const QString &f : events) {
-        const auto m = eventsFilePattern().match(f);
-        if (!m.hasMatch()) continue;
-        const qint64 sec = m.captured(1).toLongLong();
-        if (firstSec < 0 || sec < firstSec) {
-            firstSec = sec;
-            host = m.captured(2);
+    const QStringList events = tfEventFiles(candidate.path, candidate.files, candidate.dirs);
+    if (!events.isEmpty()) {
+        TfEventsReader reader(tfEventsOptions(limits));
+        readTfEventFiles(reader, events, run);
+        const QString apart =
+            candidate.files.contains(kMetrics)
+                ? differentTrainings(reader, merge.metricsTaken, dir.filePath(kMetrics), limits)
+                : QString();
+        if (apart.isEmpty()) {
+            merge.epochAsMeta = true;
+            merge.pythonStrings = true;
+            addTfEvents(reader, run, flattener, merge, candidate.path, limits);
+        } else {
+            run.addIssue(
+                Issue::Severity::Warning, candidate.path, 0, 0,
+                u"metrics.csv and the TensorBoard event files hold different trainings (%1): Lightning's CSVLogger and TensorBoardLogger numbered their versions apart; the row shows metrics.csv, the event files are left out"_s
+                    .arg(apart));
         }
     }
-    if (firstSec >= 0) {
-        run.startMs = firstSec * 1000;
-        run.add(Family::Meta, Key({u"host"_s}), Value::string(host));
+
+    // The earliest event file was opened when training started (fit, then test, each open one):
+    // its name gives the host, and the start where no event gave a time.
+    qint64 firstSec = -1;
+    QString host;
+    for (const QString &path : events) {
+        const EventFileName name = parseEventFileName(QFileInfo(path).fileName());
+        if (name.startSec >= 0 && (firstSec < 0 || name.startSec < firstSec)) {
+            firstSec = name.startSec;
+            host = name.host;
+        }
     }
-    if (!candidate.files.contains(kMetrics))
+    if (run.startMs < 0 && firstSec >= 0) run.startMs = firstSec * 1000;
+    if (!host.isEmpty()) run.add(Family::Meta, Key({u"host"_s}), Value::string(host));
+    if (!candidate.files.contains(kMetrics) && events.isEmpty())
         run.addIssue(
             Issue::Severity::Note, candidate.path, 0, 0,
-            events.isEmpty()
-                ? u"no metrics.csv and no TensorBoard event files: no metrics were logged here"_s
-                : u"no metrics.csv: the metrics are in TensorBoard event files, which are not read"_s);
+            u"no metrics.csv and no TensorBoard event files: no metrics were logged here"_s);
     return run;
 }
 

@@ -9,6 +9,7 @@
 #include "optunareader.h"
 #include "raytunereader.h"
 #include "sacredreader.h"
+#include "tensorboardreader.h"
 #include "wandbreader.h"
 
 namespace runlens {
@@ -25,6 +26,13 @@ ReaderRegistry ReaderRegistry::withBuiltins() {
     r.add(std::make_unique<GuildReader>());
     r.add(std::make_unique<KerasReader>());
     r.add(std::make_unique<OptunaReader>());
+    // Tool readers first: Lightning, Guild, Ray Tune and W&B folders hold event files too.
+    // TensorBoard before generic: a folder with event files and a config.yaml (a script that
+    // saves its config beside a SummaryWriter's output) is a TensorBoard run whose reader also
+    // reads the config and metrics files the generic reader would (GenericReader's helpers),
+    // so the metric histories in the events are not lost; the config file wins over the
+    // hparams plugin where both give a key, as it is exact and typed.
+    r.add(std::make_unique<TensorBoardReader>());
     r.add(std::make_unique<GenericReader>());
     return r;
 }
