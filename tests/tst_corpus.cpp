@@ -118,8 +118,13 @@ private slots:
         QVERIFY(result.mergedFolders >= 11); // every committed latest-run copy
 
         // Per run: as many config and metric values as the files hold, and only expected issues.
-        static const QStringList expectedIssues = {u"exist only in its .wandb"_s,
-                                                   u"no wandb-summary.json"_s, u"NUL byte(s)"_s};
+        static const QStringList expectedIssues = {u"no wandb-summary.json"_s, u"NUL byte(s)"_s,
+                                                   u"the .wandb log is empty"_s,
+                                                   u"the log ends inside the record"_s};
+        // The config keys only the .wandb log holds: wandb-core leaves empty mappings out of
+        // config.yaml (checked with a Python decoder of the logs).
+        static const QHash<QString, int> logOnlyConfig = {
+            {u"najpkxke"_s, 1}, {u"wvh6bjxc"_s, 2}, {u"4vb0ep0g"_s, 2}, {u"a8cqi64e"_s, 2}};
         int checkedConfigs = 0, checkedSummaries = 0;
         for (int r = 0; r < t.rowCount(); ++r) {
             const RunInfo &run = t.run(r);
@@ -139,7 +144,8 @@ private slots:
             const QString files =
                 QFileInfo::exists(run.path + u"/files"_s) ? run.path + u"/files"_s : run.path;
             if (QFileInfo::exists(files + u"/config.yaml"_s)) {
-                QCOMPARE(config, expectedConfigLeaves(files + u"/config.yaml"_s));
+                QCOMPARE(config, expectedConfigLeaves(files + u"/config.yaml"_s) +
+                                     logOnlyConfig.value(run.id));
                 ++checkedConfigs;
             }
             if (QFileInfo::exists(files + u"/wandb-summary.json"_s)) {

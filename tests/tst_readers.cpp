@@ -266,13 +266,18 @@ void TestReaders::wandbOffline() {
     QCOMPARE(run.durationSec, 525.0);
     QCOMPARE(run.startMs, utcMs(2024, 5, 1, 12, 0, 0, 750));
     QCOMPARE(typedCell(t, 0, Family::Meta, u"host"_s), u"string:cluster-node-17"_s);
+    // The .wandb log holds only its RunRecord: the name and project, no config, no metrics,
+    // and no exit record, so the run stopped without finishing.
+    QCOMPARE(run.name, u"offline-cartpole-run-001"_s);
+    QCOMPARE(typedCell(t, 0, Family::Meta, u"wandb.project"_s), u"string:runlens"_s);
     QVERIFY(columnsOf(t, Family::Metric).isEmpty());
     QVERIFY(columnsOf(t, Family::Config).isEmpty());
-    const Issue *i = findIssue(run.issues, u".wandb"_s);
+    QCOMPARE(run.status, RunStatus::Crashed);
+    const Issue *i = findIssue(run.issues, u"without an exit record"_s);
     QVERIFY2(i, qPrintable(issuesText(run.issues)));
-    QCOMPARE(i->severity, Issue::Severity::Warning);
+    QCOMPARE(i->severity, Issue::Severity::Note);
     QVERIFY(i->file.endsWith(u"run-off12345.wandb"_s));
-    QCOMPARE(run.problemCount(), 1);
+    QCOMPARE(run.problemCount(), 0);
 }
 
 void TestReaders::wandbStartTimeFallbacks() {

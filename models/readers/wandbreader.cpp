@@ -2,6 +2,9 @@
 #include "runid.h"
 #include "scalars.h"
 #include "timeparse.h"
+#include "wandbhistory.h"
+#include "wandblog.h"
+#include "wandbmerge.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -117,27 +120,27 @@ void readWandbInternals(const Doc &doc, int node, Flattener &flattener, RunRecor
 }
 
 DocStatus readSummary(const QString &path, const ReadLimits &limits, Flattener &flattener,
-                      RunRecord &run) {
+                      RunRecord &run, bool &cutShort) {
     Doc doc;
     if (const DocStatus s = loadDoc(path, false, limits, doc, run); s != DocStatus::Ok) return s;
     const DocNode *top = topMapping(doc, run, path);
     if (!top) return DocStatus::Unusable;
-    for (const auto &[key, child] : top->members) {
-        const DocNode &n = doc.node(child);
-        if (key == u"_wandb") {
-            if (const DocNode *rt = doc.member(n, u"runtime"_s); rt && rt->value.isNumber())
-                run.durationSec = rt->value.toDouble();
-        } else if (key == u"_runtime" || key == u"_step" || key == u"_timestamp") {
-            if (key == u"_runtime" && n.value.isNumber() && run.durationSec < 0)
-                run.durationSec = n.value.toDouble();
-            flattener.flatten(doc, child, Key({key}), Family::Meta, {}, run, path);
-        } else {
-            flattener.flatten(doc, child, Key({key}), Family::Metric, {}, run, path);
-        }
-    }
+    flattenWandbSummary(doc, *top, flattener, run, path);
     // Only a cut-off file means "still running"; other warnings (a duplicate key) do not.
+    cutShort = doc.truncated;
     run.status = doc.truncated ? RunStatus::Running : RunStatus::Finished;
     return DocStatus::Ok;
+}
+
+bool hasMetric(const RunRecord &run) {
+    return std::any_of(run.entries.begin(), run.entries.end(),
+                       [](const Entry &e) { return e.family == Family::Metric; });
+}
+
+/// The run folder's `.wandb` log: the `run-<id>.wandb` among `files`, or empty.
+QString logPath(const QString &runPath, const QStringList &files) {
+    const QString id = logFileId(files);
+    return id.isEmpty() ? QString() : runPath + u"/run-"_s + id + u".wandb"_s;
 }
 
 } // namespace
@@ -195,14 +198,17 @@ RunIdentity WandbReader::identify(const RunCandidate &candidate) const {
 
 std::optional<QStringList> WandbReader::inputFiles(const RunCandidate &candidate) const {
     const QString dir = readDir(candidate);
-    return QStringList{dir + u"/config.yaml"_s, dir + u"/wandb-summary.json"_s,
-                       dir + u"/wandb-metadata.json"_s};
+    QStringList files{dir + u"/config.yaml"_s, dir + u"/wandb-summary.json"_s,
+                      dir + u"/wandb-metadata.json"_s};
+    files << dir + u"/wandb-history.jsonl"_s;
+    if (const QString log = logPath(candidate.path, candidate.files); !log.isEmpty()) files << log;
+    return files;
 }
 
 QString WandbReader::cacheContext(const RunCandidate &candidate, const RunIdentity &identity,
                                   const ScanNotes &notes) const {
-    // read() looks only at the name of the .wandb log (not its content) and at the sweep note
-    // for the run's id, which is the identity's or else the fallback.
+    // Besides the input files (the .wandb log among them), read() looks at which log the folder
+    // has and at the sweep note for the run's id, which is the identity's or else the fallback.
     const QString id = identity.id.isEmpty() ? fallbackRunId(candidate) : identity.id;
     return logFileId(candidate.files) + u'\n' + notes.value(u"wandb-sweep:"_s + id);
 }
@@ -223,49 +229,66 @@ RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &note
     const QString configPath = files.filePath(u"config.yaml"_s);
     const QString summaryPath = files.filePath(u"wandb-summary.json"_s);
     const QString metadataPath = files.filePath(u"wandb-metadata.json"_s);
-    const QString logId = logFileId(candidate.files);
 
-    bool haveConfig = false;
     if (Doc doc; loadDoc(configPath, true, limits, doc, run) == DocStatus::Ok) {
         if (const DocNode *top = topMapping(doc, run, configPath)) {
-            haveConfig = true;
             const int internals = flattenConfig(doc, *top, flattener, run, configPath);
             readWandbInternals(doc, internals, flattener, run, configPath);
         }
     }
     readMetadata(metadataPath, limits, flattener, run);
+
+    if (const QString sweep = notes.value(u"wandb-sweep:"_s + run.id); !sweep.isEmpty())
+        run.add(Family::Meta, Key({u"wandb"_s, u"sweep"_s}), Value::string(sweep));
+
+    WandbFilesState state{configPath, summaryPath, false};
+    bool logDecided = false; // the log's exit record (or its lack) decided the status
+    const DocStatus summary =
+        readSummary(summaryPath, limits, flattener, run, state.summaryCutShort);
+    // Legacy SDKs keep the history in wandb-history.jsonl; where it exists it is the history
+    // (readHistory() reads the curves from it too), even beside a log.
+    WandbHistory legacy(WandbHistory::limitsFor(limits));
+    const bool haveJsonl =
+        readWandbHistoryJsonl(files.filePath(u"wandb-history.jsonl"_s), limits, legacy, &run);
+    state.logHistory = !haveJsonl;
+    if (const QString log = logPath(candidate.path, candidate.files); !log.isEmpty()) {
+        QFile file(log);
+        if (file.open(QIODevice::ReadOnly)) {
+            logDecided = mergeWandbLog(readWandbLog(file, log, limits), log, state, limits, run);
+        } else {
+            run.addIssue(Issue::Severity::Error, log, 0, 0,
+                         u"cannot open the .wandb log: %1"_s.arg(file.errorString()));
+        }
+    }
+    if (haveJsonl) addWandbHistory(legacy.series(), run);
     // Last resort: the folder name's timestamp, whole seconds in the writer's local time. Taken
-    // only now so that `_wandb.start_time` (exact, UTC) is not shadowed by it.
+    // only now so that exact times (`_wandb.start_time`, startedAt, the log's) are not shadowed.
     if (run.startMs < 0 && m.hasMatch()) run.startMs = parseCompactLocalTimeMs(m.captured(1));
 
-    const DocStatus summary = readSummary(summaryPath, limits, flattener, run);
-    bool haveMetrics = summary == DocStatus::Ok;
-    if (summary != DocStatus::Missing) {
-        if (haveMetrics &&
-            run.entries.end() ==
-                std::find_if(run.entries.begin(), run.entries.end(),
-                             [](const Entry &e) { return e.family == Family::Metric; }) &&
-            !logId.isEmpty())
-            haveMetrics =
-                false; // offline runs leave a summary holding only {"_wandb": {"runtime": N}}
-    } else {
+    if (summary == DocStatus::Missing && !hasMetric(run))
         run.addIssue(
             Issue::Severity::Warning, candidate.path, 0, 0,
             u"no wandb-summary.json: the run logged no metrics, crashed early or is still starting"_s);
-    }
-    if (!logId.isEmpty() && (!haveConfig || !haveMetrics)) {
-        run.addIssue(
-            Issue::Severity::Warning, candidate.path + u"/run-"_s + logId + u".wandb"_s, 0, 0,
-            u"this run's %1 exist only in its .wandb transaction log, which this version of RunLens does not read yet"_s
-                .arg(!haveConfig && !haveMetrics ? u"config and metrics"_s
-                     : !haveConfig               ? u"config"_s
-                                                 : u"metrics"_s));
-    }
-    if (!haveMetrics && run.status == RunStatus::Finished) run.status = RunStatus::Unknown;
-    if (const QString sweep = notes.value(u"wandb-sweep:"_s + run.id); !sweep.isEmpty())
-        run.add(Family::Meta, Key({u"wandb"_s, u"sweep"_s}), Value::string(sweep));
+    // Offline runs leave a summary holding only {"_wandb": {"runtime": N}}: without a log that
+    // says so, nothing says they finished.
+    if (!logDecided && !hasMetric(run) && run.status == RunStatus::Finished)
+        run.status = RunStatus::Unknown;
     if (run.name.isEmpty()) run.name = run.id;
     return run;
+}
+
+std::vector<HistoryPoint> WandbReader::readHistory(const QString &runPath, const Key &metric,
+                                                   const ReadLimits &limits) const {
+    WandbHistory history(WandbHistory::limitsFor(limits));
+    history.collectPointsOf(metric);
+    if (readWandbHistoryJsonl(filesDir(runPath) + u"/wandb-history.jsonl"_s, limits, history,
+                              nullptr))
+        return history.takePoints();
+    const QStringList files = QDir(runPath).entryList({u"run-*.wandb"_s}, QDir::Files);
+    const QString log = logPath(runPath, files);
+    QFile file(log);
+    if (log.isEmpty() || !file.open(QIODevice::ReadOnly)) return {};
+    return readWandbLogPoints(file, metric, limits);
 }
 
 } // namespace runlens
