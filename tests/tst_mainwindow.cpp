@@ -253,6 +253,28 @@ private slots:
         QTRY_COMPARE(window->runModel()->rowCount(), 6);
     }
 
+    void liveModeSeesNewTrialsInAJournal() {
+        // An Optuna journal is one file for many runs: live mode watches the file itself.
+        QTemporaryDir dir;
+        const QByteArray study =
+            "{\"op_code\":0,\"worker_id\":\"w\",\"study_name\":\"s\",\"directions\":[1]}\n";
+        const auto trial = [](double value) {
+            return "{\"op_code\":4,\"worker_id\":\"w\",\"study_id\":0,\"state\":1,\"values\":[" +
+                   QByteArray::number(value) + "]}\n";
+        };
+        QVERIFY(writeFile(dir.filePath(u"study.log"_s), study + trial(0.5)));
+        open({dir.path()});
+        QCOMPARE(window->runModel()->rowCount(), 1);
+        window->liveAction()->setChecked(true);
+        QSignalSpy done(window.get(), &MainWindow::loadFinished);
+        QFile f(dir.filePath(u"study.log"_s));
+        QVERIFY(f.open(QIODevice::Append));
+        f.write(trial(0.25));
+        f.close();
+        QVERIFY(done.wait(20000));
+        QTRY_COMPARE(window->runModel()->rowCount(), 2);
+    }
+
     void keyChooserShowsAndHidesColumns() {
         open({QFINDTESTDATA("data/wandb_old")});
         KeyTreeModel *keys = window->keyChooser()->model();

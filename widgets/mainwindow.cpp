@@ -838,6 +838,12 @@ void MainWindow::updateWatches() {
             const QString path = table.run(r).path + u'/' + name;
             if (QFileInfo::exists(path)) files << path;
         }
+        // The logs a training appends to: W&B's transaction log (all an offline run has) and
+        // TensorBoard's event files.
+        static const QStringList logPatterns = {u"run-*.wandb"_s, u"events.out.tfevents.*"_s};
+        const QDir dir(table.run(r).path);
+        for (const QString &name : dir.entryList(logPatterns, QDir::Files))
+            files << dir.filePath(name);
     }
     QStringList watch(dirs.begin(), dirs.end());
     watch = watch.mid(0, kMaxWatches);
