@@ -85,7 +85,8 @@ private slots:
         QCOMPARE(doubles, (std::vector<double>{1.0, -0.5, 1e300, 7.0}));
         QCOMPARE(ints, (std::vector<quint64>{3, 300}));
         // A packed double field whose length is no multiple of 8 is malformed.
-        ProtoReader bad(lengthDelimited(6, "12345"_ba));
+        const QByteArray badBytes = lengthDelimited(6, "12345"_ba); // outlives the reader
+        ProtoReader bad(badBytes);
         QVERIFY(bad.next());
         QVERIFY(!bad.forEachDouble([](double) {}));
     }

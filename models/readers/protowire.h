@@ -13,7 +13,7 @@ namespace runlens {
 /// TensorBoard events). Never reads past its range and never allocates: a length or varint
 /// that does not fit makes `next()` return false with `ok()` false, so a corrupt record costs
 /// at most its own size. Nested messages are walked by a new reader over `bytes()`; callers
-/// bound their own recursion.
+/// bound their own recursion. The reader keeps a view: the bytes must outlive it.
 ///
 ///     ProtoReader r(payload);
 ///     while (r.next()) {
