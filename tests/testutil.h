@@ -8,6 +8,8 @@
 #include "run/value.h"
 
 #include <QByteArray>
+#include <QDateTime>
+#include <QDirIterator>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -15,6 +17,8 @@
 #include <QStringList>
 
 #include <cmath>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 namespace testutil {
 
@@ -26,6 +30,35 @@ inline bool writeFile(const QString &path, const QByteArray &bytes) {
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
     return f.write(bytes) == bytes.size();
+}
+
+/// Copies a folder tree (folders, regular and hidden files) to `to`, creating it.
+inline bool copyTree(const QString &from, const QString &to) {
+    if (!QDir().mkpath(to)) return false;
+    const QDir src(from);
+    for (const QString &d : src.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden))
+        if (!copyTree(src.filePath(d), QDir(to).filePath(d))) return false;
+    for (const QString &f : src.entryList(QDir::Files | QDir::Hidden))
+        if (!QFile::copy(src.filePath(f), QDir(to).filePath(f))) return false;
+    return true;
+}
+
+/// Dates a file or folder `seconds` back (without following a link).
+inline bool age(const QString &path, int seconds = 3600) {
+    const qint64 when = QDateTime::currentSecsSinceEpoch() - seconds;
+    const struct timespec times[2] = {{when, 0}, {when, 0}};
+    return ::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times,
+                       AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/// Dates everything under `dir` (and `dir`) `seconds` back: neither the run cache nor the
+/// table snapshot trusts what changed within the last seconds (FileStamp::kRacyNs).
+inline bool ageTree(const QString &dir, int seconds = 3600) {
+    QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot | QDir::System,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext())
+        if (!age(it.next(), seconds)) return false;
+    return age(dir, seconds);
 }
 
 /// Key from its display form, for brevity in tests (`optimizer.lr`, `["a.b"]`).

@@ -59,30 +59,6 @@ QStringList cellsOf(const RunTable &t, int row, Family f) {
     return out;
 }
 
-bool setMtime(const QString &path, const QDateTime &when) {
-    QFile f(path);
-    return f.open(QIODevice::ReadWrite) && f.setFileTime(when, QFileDevice::FileModificationTime);
-}
-
-/// Makes every file an hour old, so the run cache trusts it (see RunCache::kRacyNs).
-bool ageFiles(const QString &dir) {
-    const QDateTime past = QDateTime::currentDateTimeUtc().addSecs(-3600);
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        if (!setMtime(it.next(), past)) return false;
-    return true;
-}
-
-bool copyTree(const QString &from, const QString &to) {
-    QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        const QString target = to + u'/' + QDir(from).relativeFilePath(file);
-        if (!QDir().mkpath(QFileInfo(target).path()) || !QFile::copy(file, target)) return false;
-    }
-    return true;
-}
-
 /// Parses YAML, resolves its interpolations and flattens it: the entries and the issues.
 RunRecord resolved(const QByteArray &yaml) {
     RunRecord run;
@@ -445,8 +421,8 @@ void TestHydra::lightningLoggerInside() {
 void TestHydra::cacheSeesTheTracker() {
     QTemporaryDir data, cache;
     QVERIFY(data.isValid() && cache.isValid());
-    QVERIFY(copyTree(QFINDTESTDATA("data/hydra_wandb"), data.path()));
-    QVERIFY(ageFiles(data.path()));
+    QVERIFY(testutil::copyTree(QFINDTESTDATA("data/hydra_wandb"), data.path()));
+    QVERIFY(testutil::ageTree(data.path()));
     const QString run = data.filePath(u"outputs/2024-04-01/10-00-00/"_s);
     const QString uncached = testutil::dumpTable(load({data.path()}).table);
     QCOMPARE(load({data.path()}, cache.path()).cacheMisses, 1);
@@ -457,7 +433,7 @@ void TestHydra::cacheSeesTheTracker() {
     // The W&B summary changes: the Hydra row is read again.
     const QString summary = run + u"wandb/run-20240401_100005-hyd12345/files/wandb-summary.json"_s;
     QVERIFY(testutil::writeFile(summary, "{\"train/loss\": 0.1}"));
-    QVERIFY(setMtime(summary, QDateTime::currentDateTimeUtc().addSecs(-1800)));
+    QVERIFY(testutil::age(summary, 1800));
     LoadResult changed = load({data.path()}, cache.path());
     QCOMPARE(changed.cacheHits, 0);
     QCOMPARE(typedCell(changed.table, 0, Family::Metric, u"train/loss"_s), u"float:0.1"_s);
@@ -466,7 +442,7 @@ void TestHydra::cacheSeesTheTracker() {
     // A new tracker run appears (no input file of the old ones changed): read again.
     const QString newer = run + u"wandb/run-20240401_120000-later99/files/wandb-summary.json"_s;
     QVERIFY(testutil::writeFile(newer, "{\"train/loss\": 0.05}"));
-    QVERIFY(setMtime(newer, QDateTime::currentDateTimeUtc().addSecs(-1800)));
+    QVERIFY(testutil::age(newer, 1800));
     changed = load({data.path()}, cache.path());
     QCOMPARE(changed.cacheHits, 0);
     QCOMPARE(typedCell(changed.table, 0, Family::Metric, u"train/loss"_s), u"float:0.05"_s);

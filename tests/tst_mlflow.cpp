@@ -71,25 +71,6 @@ DirListing listing(const QString &path, const QStringList &files, const QStringL
     return DirListing{path, path.section(u'/', -1), files, dirs};
 }
 
-bool setMtime(const QString &path, const QDateTime &when) {
-    QFile f(path);
-    return f.open(QIODevice::ReadWrite) && f.setFileTime(when, QFileDevice::FileModificationTime);
-}
-
-bool copyTree(const QString &from, const QString &to) {
-    // Files an hour old, so that the run cache trusts them (RunCache::kRacyNs).
-    const QDateTime past = QDateTime::currentDateTimeUtc().addSecs(-3600);
-    QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        const QString target = to + u'/' + QDir(from).relativeFilePath(file);
-        if (!QDir().mkpath(QFileInfo(target).path()) || !QFile::copy(file, target) ||
-            !setMtime(target, past))
-            return false;
-    }
-    return true;
-}
-
 } // namespace
 
 class TestMlflow : public QObject {
@@ -490,7 +471,7 @@ void TestMlflow::cacheSeesNewLines() {
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString root = tmp.path() + u"/mlruns"_s;
-    QVERIFY(copyTree(store(), root));
+    QVERIFY(testutil::copyTree(store(), root) && testutil::ageTree(root));
     const QString cache = tmp.path() + u"/cache"_s;
     const LoadResult cold = load({root}, cache);
     QCOMPARE(cold.table.rowCount(), 8);

@@ -45,20 +45,6 @@ QStringList keysOf(const RunTable &t, int row, Family f) {
     return out;
 }
 
-/// Dates every file an hour back: the run cache does not keep runs whose files changed within
-/// the last seconds.
-bool ageFiles(const QString &dir) {
-    const QDateTime past = QDateTime::currentDateTimeUtc().addSecs(-3600);
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (!f.open(QIODevice::ReadWrite) ||
-            !f.setFileTime(past, QFileDevice::FileModificationTime))
-            return false;
-    }
-    return true;
-}
-
 qint64 ms(double seconds) {
     return qint64(seconds * 1000.0);
 }
@@ -378,11 +364,11 @@ void TestMoreFormats::rayCacheFollowsState() {
     QVERIFY(writeFile(exp + u"/fn_ccccc_00000_0/params.json"_s, "{\"lr\": 0.1}\n"));
     QVERIFY(
         writeFile(exp + u"/fn_ccccc_00000_0/result.json"_s, resultLine(u"ccccc_00000"_s, 1, 1.0)));
-    QVERIFY(ageFiles(tmp.path()));
+    QVERIFY(testutil::ageTree(tmp.path()));
     QCOMPARE(load({tmp.path()}, cache.path()).table.run(0).status, RunStatus::Running);
     // Only the state above the trial changes: the cached trial must not be reused.
     QVERIFY(writeState("ERROR"));
-    QVERIFY(ageFiles(tmp.path()));
+    QVERIFY(testutil::ageTree(tmp.path()));
     const LoadResult again = load({tmp.path()}, cache.path());
     QCOMPARE(again.table.run(0).status, RunStatus::Crashed);
     QCOMPARE(again.cacheHits, 0);
@@ -513,18 +499,18 @@ void TestMoreFormats::dvcCacheFollowsProject() {
     QVERIFY(writeFile(p + u"/dvc.yaml"_s, "stages:\n  train:\n    cmd: python train.py\n"));
     QVERIFY(writeFile(p + u"/params.yaml"_s, "lr: 0.1\n"));
     QVERIFY(writeFile(p + u"/dvclive/metrics.json"_s, "{\"loss\": 0.5}\n"));
-    QVERIFY(ageFiles(tmp.path()));
+    QVERIFY(testutil::ageTree(tmp.path()));
     QCOMPARE(typedCell(load({tmp.path()}, cache.path()).table, 0, Family::Config, u"lr"_s),
              u"float:0.1"_s);
     // The DVCLive run's config lives in the project folder above it.
     QVERIFY(writeFile(p + u"/params.yaml"_s, "lr: 0.25\n"));
-    QVERIFY(ageFiles(tmp.path()));
+    QVERIFY(testutil::ageTree(tmp.path()));
     const LoadResult again = load({tmp.path()}, cache.path());
     QCOMPARE(typedCell(again.table, 0, Family::Config, u"lr"_s), u"float:0.25"_s);
     QCOMPARE(again.cacheHits, 0);
     // A second DVCLive folder makes the first one no longer the project's only one.
     QVERIFY(writeFile(p + u"/dvclive_b/metrics.json"_s, "{\"loss\": 0.7}\n"));
-    QVERIFY(ageFiles(tmp.path()));
+    QVERIFY(testutil::ageTree(tmp.path()));
     QCOMPARE(load({tmp.path()}, cache.path()).table.rowCount(), 2);
     QCOMPARE(load({tmp.path()}, cache.path()).cacheHits, 2);
 }

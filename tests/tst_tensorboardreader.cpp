@@ -29,20 +29,6 @@ using testutil::typedCell;
 
 namespace {
 
-/// Dates every file `seconds` back: the cache stores no run whose files changed within the
-/// last seconds (their timestamps could hide a second change).
-bool ageFiles(const QString &dir, int seconds) {
-    const QDateTime past = QDateTime::currentDateTimeUtc().addSecs(-seconds);
-    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        QFile f(it.next());
-        if (!f.open(QIODevice::ReadWrite) ||
-            !f.setFileTime(past, QFileDevice::FileModificationTime))
-            return false;
-    }
-    return true;
-}
-
 } // namespace
 
 class TestTensorBoardReader : public QObject {
@@ -157,7 +143,8 @@ private slots:
         QCOMPARE(
             reader->inputFiles(c).value(),
             (QStringList{c.path + u"/events.out.tfevents.1700000000.h.7.0"_s,
-                         c.path + u"/1700000050.123456/events.out.tfevents.1700000050.h.7.1"_s}));
+                         c.path + u"/1700000050.123456/events.out.tfevents.1700000050.h.7.1"_s,
+                         c.path + u"/1700000050.123456"_s})); // a new file there counts
     }
 
     void addHparamsFolderNames_data() {
@@ -297,21 +284,21 @@ private slots:
         const QString file = dir.filePath(u"r/events.out.tfevents.1700000000.h.1.0"_s);
         QByteArray bytes = tw::fileVersion(kT0) + tw::scalar(kT0, 1, u"loss"_s, 1);
         QVERIFY(testutil::writeFile(file, bytes));
-        QVERIFY(ageFiles(dir.path(), 3600));
+        QVERIFY(testutil::ageTree(dir.path(), 3600));
         QCOMPARE(typedCell(load(dir.path(), cache.path()).table, 0, Family::Metric, u"loss"_s),
                  u"float:1"_s);
         const LoadResult again = load(dir.path(), cache.path());
         QCOMPARE(again.cacheHits, 1);
         bytes += tw::scalar(kT0 + 1, 2, u"loss"_s, 0.5f);
         QVERIFY(testutil::writeFile(file, bytes));
-        QVERIFY(ageFiles(dir.path(), 1800));
+        QVERIFY(testutil::ageTree(dir.path(), 1800));
         const LoadResult grown = load(dir.path(), cache.path());
         QCOMPARE(grown.cacheHits, 0);
         QCOMPARE(typedCell(grown.table, 0, Family::Metric, u"loss"_s), u"float:0.5"_s);
         QVERIFY(testutil::writeFile(
             dir.filePath(u"r/1700000009.5/events.out.tfevents.1700000009.h.1.1"_s),
             tw::fileVersion(kT0) + tw::scalar(kT0, 0, u"acc"_s, 0.75f)));
-        QVERIFY(ageFiles(dir.path(), 900));
+        QVERIFY(testutil::ageTree(dir.path(), 900));
         const LoadResult sub = load(dir.path(), cache.path());
         QCOMPARE(sub.cacheHits, 0);
         QCOMPARE(typedCell(sub.table, 0, Family::Metric, u"acc"_s), u"float:0.75"_s);

@@ -113,6 +113,15 @@ QStringList historyFiles(const QString &live, RunRecord *run) {
     return files;
 }
 
+/// The folders historyFiles() goes by: `plots/`, `plots/metrics/` and every folder below it.
+QStringList historyFolders(const QString &live) {
+    QStringList folders = {live + u"/plots"_s, live + u"/plots/metrics"_s};
+    QDirIterator it(folders.last(), QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext() && folders.size() <= kMaxHistoryFiles)
+        folders << it.next();
+    return folders;
+}
+
 /// Values a run has of one family, by dotted key: several files can hold the same key.
 using Seen = QHash<QString, Value>;
 
@@ -393,10 +402,11 @@ std::optional<QStringList> DvcReader::inputFiles(const RunCandidate &candidate) 
     QStringList files;
     if (!plan.live.isEmpty()) {
         files << plan.live + u'/' + kMetrics << plan.live + u'/' + kParams;
-        files << historyFiles(plan.live, nullptr);
+        files << historyFiles(plan.live, nullptr) << historyFolders(plan.live);
     }
     if (!plan.project.isEmpty()) {
         const QString p = plan.project + u'/';
+        files << plan.project; // its DVCLive folders (makePlan() counts them)
         files << p + kDvcYaml << p + kDvcLock << p + kParams;
         for (const QString &f : plan.dvcYaml.params)
             files << p + f;
@@ -407,7 +417,8 @@ std::optional<QStringList> DvcReader::inputFiles(const RunCandidate &candidate) 
             if (!projectMetricsFile(plan, f)) continue;
             files << p + f;
             const QString dir = QFileInfo(p + f).path();
-            if (QFileInfo(f).fileName() == kMetrics) files << historyFiles(dir, nullptr);
+            if (QFileInfo(f).fileName() == kMetrics)
+                files << historyFiles(dir, nullptr) << historyFolders(dir);
         }
     }
     return files;

@@ -89,8 +89,10 @@ InnerRuns InnerRuns::find(const RunCandidate &outer, const QStringList &folders,
     QHash<QString, std::size_t> byIdentity;
     for (const QString &name : folders) {
         if (!outer.dirs.contains(name)) continue;
-        ScanResult scan = scanFolders({outer.path + u'/' + name}, builtins());
+        ScanResult scan = scanFolders({outer.path + u'/' + name}, builtins(), {}, {}, true);
         out.notes.insert(scan.notes);
+        for (const auto &stamp : scan.stamps)
+            out.listed << stamp.first;
         for (RunCandidate &c : scan.runs) {
             const QString format = c.reader->format();
             // Files that may hold many runs (a stray `*.log` may be an Optuna journal) are no
@@ -115,7 +117,7 @@ InnerRuns InnerRuns::find(const RunCandidate &outer, const QStringList &folders,
 }
 
 std::optional<QStringList> InnerRuns::inputFiles() const {
-    QStringList files;
+    QStringList files = listed;
     for (const RunCandidate &c : runs) {
         const std::optional<QStringList> inner = c.reader->inputFiles(c);
         if (!inner) return std::nullopt;

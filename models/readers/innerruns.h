@@ -15,13 +15,15 @@ struct InnerRuns {
     QString folder;                 ///< the outer run folder
     std::vector<RunCandidate> runs; ///< one per run; folders holding the same run merged
     ScanNotes notes;                ///< what the walk noted for their readers
+    QStringList listed;             ///< the folders walked and links met (for inputFiles())
 
     /// Walks the subfolders `folders` of `outer` (those the scanner listed) and keeps every run
     /// that a reader other than those of `skipFormats` claims.
     static InnerRuns find(const RunCandidate &outer, const QStringList &folders,
                           const QStringList &skipFormats);
 
-    /// Every file the runs' readers read; nothing when one of them declares none.
+    /// Every file the runs' readers read and every folder the walk listed; nothing when one
+    /// of the readers declares none.
     std::optional<QStringList> inputFiles() const;
     /// Which runs there are and what their readers depend on besides their files.
     QString cacheContext() const;

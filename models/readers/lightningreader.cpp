@@ -228,7 +228,8 @@ bool LightningReader::detect(const DirListing &dir) const {
 
 std::optional<QStringList> LightningReader::inputFiles(const RunCandidate &candidate) const {
     return QStringList{candidate.path + u'/' + kHparams, candidate.path + u'/' + kMetrics} +
-           tfEventFiles(candidate.path, candidate.files, candidate.dirs);
+           tfEventFiles(candidate.path, candidate.files, candidate.dirs) +
+           tfEventFolders(candidate.path, candidate.dirs);
 }
 
 std::vector<HistoryPoint> LightningReader::readHistory(const QString &runPath, const Key &metric,

@@ -19,6 +19,7 @@ namespace {
 /// The files below `dir` for listMlflowRunFiles(), keyed by their path below `prefix`.
 void listKeyFiles(const QString &dir, const QString &prefix, int depth, int maxDepth, int &budget,
                   std::vector<MlflowKeyFile> &out, MlflowRunFiles &files) {
+    files.folders << dir;
     const QFileInfoList entries =
         QDir(dir).entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     for (const QFileInfo &e : entries) {

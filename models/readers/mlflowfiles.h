@@ -21,6 +21,7 @@ struct MlflowRunFiles {
     std::vector<MlflowKeyFile> params;
     std::vector<MlflowKeyFile> metrics;
     std::vector<MlflowKeyFile> tags;
+    QStringList folders;  ///< every folder listed (params/, metrics/, tags/ and below)
     bool tooMany = false; ///< more files than the run's key limit: the rest are left out
     bool tooDeep = false; ///< subfolders nested deeper than the depth limit were left out
 };

@@ -151,7 +151,7 @@ std::optional<QStringList> MlflowReader::inputFiles(const RunCandidate &candidat
     for (const auto *list : {&files.params, &files.metrics, &files.tags})
         for (const MlflowKeyFile &f : *list)
             paths << f.path;
-    return paths;
+    return paths << files.folders;
 }
 
 RunRecord MlflowReader::read(const RunCandidate &candidate, const ScanNotes &,

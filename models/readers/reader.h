@@ -102,8 +102,12 @@ public:
     // For the run cache (runcache.h), which reuses a record while nothing read() depends on
     // has changed. A reader whose output changes for the same input must bump version().
     virtual int version() const { return 1; }
-    /// Every file read() reads (present or not): a change of one's size, times or inode makes
-    /// the run be read again. Nothing (the default) means the reader's runs are never cached.
+    /// Every file read() reads (present or not), and every folder below the run folder whose
+    /// listing read() goes by (a folder's stamp changes when an entry is added, removed or
+    /// renamed; the scanner's listing of the run folder itself is stamped by the walk): a
+    /// change of one's size, times or inode makes the run be read again, and keeps the table
+    /// snapshot from being taken. Nothing (the default) means the reader's runs are never
+    /// cached.
     virtual std::optional<QStringList> inputFiles(const RunCandidate &) const {
         return std::nullopt;
     }

@@ -1,9 +1,9 @@
 #include "runcache.h"
 #include "bytecodec.h"
+#include "filestamp.h"
 #include "runcachecodec.h"
 
 #include <QCryptographicHash>
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -12,9 +12,7 @@
 #include <QtEndian>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <sys/stat.h>
 
 #ifndef RUNLENS_VERSION
 #define RUNLENS_VERSION "dev"
@@ -79,10 +77,6 @@ QStringList cleanRoots(const QStringList &roots) {
     return clean;
 }
 
-qint64 nanoseconds(const struct timespec &t) {
-    return qint64(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
-}
-
 } // namespace
 
 QString RunCache::fileName(const QStringList &roots) {
@@ -91,12 +85,11 @@ QString RunCache::fileName(const QStringList &roots) {
     return u"runs-"_s + QString::fromLatin1(sha1.toHex()) + u".rlc"_s;
 }
 
-RunCache::RunCache(const QString &dir, const QStringList &roots, const ReadLimits &limits)
-    : m_filePath(QDir(dir).filePath(fileName(roots)))
-    // The flattener's cap counts over all of a run's files; readers add a few values besides.
-    , m_maxValues(qsizetype(limits.flatten.maxKeys) + 4096) {
-    ByteWriter w(m_context);
+QByteArray RunCache::context(const QStringList &roots, const ReadLimits &limits) {
+    QByteArray context;
+    ByteWriter w(context);
     w.string(QStringLiteral(RUNLENS_VERSION));
+    w.u32(kSchemaVersion);
     // W&B folder names hold local times: their meaning depends on the time zone.
     w.string(QString::fromUtf8(QTimeZone::systemTimeZoneId()));
     for (const qint64 v : {limits.maxYamlBytes, limits.maxJsonBytes, qint64(limits.parse.maxDepth),
@@ -111,7 +104,14 @@ RunCache::RunCache(const QString &dir, const QStringList &roots, const ReadLimit
     w.u8(limits.parse.onlyTopLevelKeys ? 1 : 0);
     w.string(only.join(u'\n'));
     w.string(cleanRoots(roots).join(u'\n'));
+    return context;
+}
 
+RunCache::RunCache(const QString &dir, const QStringList &roots, const ReadLimits &limits)
+    : m_filePath(QDir(dir).filePath(fileName(roots)))
+    // The flattener's cap counts over all of a run's files; readers add a few values besides.
+    , m_maxValues(qsizetype(limits.flatten.maxKeys) + 4096)
+    , m_context(context(roots, limits)) {
     QFile f(m_filePath);
     if (!f.open(QIODevice::ReadOnly)) return; // no cache yet
     if (f.size() > kMaxFileBytes) {
@@ -207,28 +207,31 @@ RunCache::Fingerprint RunCache::fingerprint(const RunCandidate &candidate,
     w.string(candidate.root); // fallback run ids are relative to it
     w.string(identity.id);
     w.string(candidate.reader->cacheContext(candidate, identity, notes));
-    const qint64 racyAfter = QDateTime::currentMSecsSinceEpoch() * 1'000'000 - kRacyNs;
-    bool storable = true;
+    const qint64 now = FileStamp::nowNs();
+    Fingerprint fp;
+    fp.storable = true;
+    fp.stamps.reserve(std::size_t(files->size()));
     for (const QString &file : *files) {
         w.string(file);
-        struct stat st {};
-        if (::stat(QFile::encodeName(file).constData(), &st) != 0) {
+        const FileStamp &st = fp.stamps.emplace_back(FileStamp::of(QFile::encodeName(file).constData()));
+        if (st.error != 0) {
             w.u8(0);
-            w.varint(std::uint64_t(errno));
+            w.varint(std::uint64_t(st.error));
             continue;
         }
         // ctime and the inode catch what keeps size and mtime: a permission change (the file
         // becomes readable), a file replaced by a copy with preserved times.
-        const qint64 mtime = nanoseconds(st.st_mtim);
         w.u8(1);
-        w.u64(std::uint64_t(st.st_size));
-        w.svarint(mtime);
-        w.svarint(nanoseconds(st.st_ctim));
-        w.u64(std::uint64_t(st.st_ino));
-        w.varint(st.st_mode);
-        if (mtime > racyAfter) storable = false;
+        w.u64(st.size);
+        w.svarint(st.mtimeNs);
+        w.svarint(st.ctimeNs);
+        w.u64(st.inode);
+        w.varint(st.mode);
+        if (st.recent(now)) fp.storable = false;
     }
-    return {QCryptographicHash::hash(bytes, QCryptographicHash::Sha1), storable};
+    fp.files = *files;
+    fp.hash = QCryptographicHash::hash(bytes, QCryptographicHash::Sha1);
+    return fp;
 }
 
 std::optional<RunCache::Hit> RunCache::find(const QString &path, const QByteArray &hash) const {

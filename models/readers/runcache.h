@@ -1,5 +1,6 @@
 #pragma once
 
+#include "filestamp.h"
 #include "reader.h"
 
 #include <QByteArray>
@@ -28,12 +29,17 @@ public:
     struct Fingerprint {
         QByteArray hash;
         bool storable = false;
+        QStringList files;              ///< the reader's input files
+        std::vector<FileStamp> stamps; ///< what stat() said of each, before the run was read
     };
 
     /// Loads the cache of `roots` from `dir` (one read of the file); a missing or unusable file
     /// gives an empty cache, and problem() says why when there was a file.
     RunCache(const QString &dir, const QStringList &roots, const ReadLimits &limits);
 
+    /// What a cache file of `roots` read with `limits` must have been written for: the
+    /// release, the schema, the time zone, the limits and the roots.
+    static QByteArray context(const QStringList &roots, const ReadLimits &limits);
     /// `runs-<sha1>.rlc` for these roots.
     static QString fileName(const QStringList &roots);
     const QString &filePath() const { return m_filePath; }
@@ -66,8 +72,6 @@ public:
     /// loaded (entries neither kept nor stored are dropped). False when writing failed.
     bool save();
 
-    /// How long after a modification an input file is trusted not to change unseen.
-    static constexpr qint64 kRacyNs = 2'000'000'000;
 
 private:
     struct Stored {

@@ -51,12 +51,15 @@ struct Walker {
     const std::function<bool()> &cancelled;
     const std::function<void(const ScanStats &)> &progress;
     ScanResult &result;
-    std::set<std::pair<dev_t, ino_t>> visited;
+    bool stampFolders;
+    std::set<std::pair<std::uint64_t, std::uint64_t>> visited;
 
     bool firstVisit(const fs::path &p) {
-        struct stat st {};
-        if (::stat(p.c_str(), &st) != 0) return false;
-        return visited.insert({st.st_dev, st.st_ino}).second;
+        const FileStamp st = FileStamp::of(p.c_str());
+        if (st.error != 0) return false;
+        if (!visited.insert({st.device, st.inode}).second) return false;
+        if (stampFolders) result.stamps.emplace_back(QString::fromStdString(p.string()), st);
+        return true;
     }
 
     void walk(const fs::path &dir, const QString &root, int depth) {
@@ -83,6 +86,9 @@ struct Walker {
             std::error_code sec;
             // The entry's type comes with the listing (d_type); only links need a stat().
             const bool isLink = e.is_symlink(sec);
+            if (isLink && stampFolders) // what it points at may appear, go or change
+                result.stamps.emplace_back(QString::fromStdString(e.path().string()),
+                                           FileStamp::of(e.path().c_str()));
             const fs::file_type type = isLink                   ? e.status(sec).type()
                                        : e.is_directory(sec)    ? fs::file_type::directory
                                        : e.is_regular_file(sec) ? fs::file_type::regular
@@ -176,9 +182,10 @@ struct Walker {
 
 ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
                        const std::function<bool()> &cancelled,
-                       const std::function<void(const ScanStats &)> &progress) {
+                       const std::function<void(const ScanStats &)> &progress,
+                       bool stampFolders) {
     ScanResult result;
-    Walker walker{registry, cancelled, progress, result, {}, {}};
+    Walker walker{registry, cancelled, progress, result, stampFolders, {}, {}};
     for (const QString &root : roots) {
         const QString clean = QDir::cleanPath(QDir(root).absolutePath());
         const fs::path p(clean.toStdString());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "filestamp.h"
 #include "reader.h"
 
 #include <QMetaType>
@@ -36,6 +37,10 @@ struct ScanResult {
     std::vector<RunCandidate> runs; ///< in walk order: roots in the order given, names sorted
     ScanNotes notes;
     ScanStats stats;
+    /// With `stampFolders`: every folder the walk listed and every link it met, with what
+    /// stat() said of it before it was listed. While none of these change, the walk finds the
+    /// same runs (TableSnapshot relies on it).
+    std::vector<std::pair<QString, FileStamp>> stamps;
 };
 
 /// Walks folders and finds run folders. Lists directories only (never opens files), follows
@@ -44,7 +49,8 @@ struct ScanResult {
 /// `progress` sees the counts every 256 folders (a large tree takes seconds to walk).
 ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
                        const std::function<bool()> &cancelled = {},
-                       const std::function<void(const ScanStats &)> &progress = {});
+                       const std::function<void(const ScanStats &)> &progress = {},
+                       bool stampFolders = false);
 
 } // namespace runlens
 

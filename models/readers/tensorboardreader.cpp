@@ -25,7 +25,8 @@ bool TensorBoardReader::detect(const DirListing &dir) const {
 }
 
 std::optional<QStringList> TensorBoardReader::inputFiles(const RunCandidate &candidate) const {
-    QStringList paths = tfEventFiles(candidate.path, candidate.files, candidate.dirs);
+    QStringList paths = tfEventFiles(candidate.path, candidate.files, candidate.dirs) +
+                        tfEventFolders(candidate.path, candidate.dirs);
     for (const QStringList *names : {&GenericReader::configFiles(), &GenericReader::metricFiles()})
         for (const QString &name : *names)
             if (candidate.files.contains(name)) paths << candidate.path + u'/' + name;

@@ -122,9 +122,7 @@ QStringList tfEventFiles(const QString &folder, const QStringList &files, const 
     std::vector<std::pair<QString, QString>> found; // file name, path
     for (const QString &f : files)
         if (isEventFileName(f)) found.emplace_back(f, folder + u'/' + f);
-    for (const QString &d : dirs) {
-        if (!isAddHparamsFolderName(d)) continue;
-        const QString sub = folder + u'/' + d;
+    for (const QString &sub : tfEventFolders(folder, dirs)) {
         for (const QString &f : QDir(sub).entryList({kEventsPrefix + u'*'}, QDir::Files))
             found.emplace_back(f, sub + u'/' + f);
     }
@@ -132,6 +130,13 @@ QStringList tfEventFiles(const QString &folder, const QStringList &files, const 
     QStringList out;
     for (const auto &f : found)
         out << f.second;
+    return out;
+}
+
+QStringList tfEventFolders(const QString &folder, const QStringList &dirs) {
+    QStringList out;
+    for (const QString &d : dirs)
+        if (isAddHparamsFolderName(d)) out << folder + u'/' + d;
     return out;
 }
 

@@ -25,6 +25,8 @@ bool hasAddHparamsEvents(const QString &folder, const QStringList &dirs);
 QStringList tfEventFiles(const QString &folder, const QStringList &files, const QStringList &dirs);
 /// The same, listing the folder itself (curves are given only the run's path).
 QStringList tfEventFiles(const QString &folder);
+/// The add_hparams subfolders among `dirs` that tfEventFiles() lists (for Reader::inputFiles).
+QStringList tfEventFolders(const QString &folder, const QStringList &dirs);
 
 /// The host and start second an event file's name gives (`events.out.tfevents.<s>.<host>...`);
 /// start -1 when the name does not have that shape.
