@@ -36,6 +36,8 @@ void addCommonOptions(QCommandLineParser &p) {
     p.addOption(
         {u"no-cache"_s,
          u"Read every run from its files, without the cache of parsed runs (kept in the user's cache folder)."_s});
+    p.addOption({u"timings"_s,
+                 u"Print how long each phase of reading the runs took on standard error."_s});
     p.addHelpOption();
     p.addPositionalArgument(u"FOLDER"_s, u"Folders to search for runs."_s, u"FOLDER..."_s);
 }
@@ -58,6 +60,7 @@ std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, C
     c.quiet = p.isSet(u"quiet"_s);
     c.noCache = p.isSet(u"no-cache"_s);
     c.deleted = p.isSet(u"deleted"_s);
+    c.timings = p.isSet(u"timings"_s);
     if (p.isSet(u"jobs"_s)) {
         bool ok = false;
         c.jobs = p.value(u"jobs"_s).toInt(&ok);
@@ -114,12 +117,24 @@ LoadResult load(const Common &c) {
         QString line = result.stats.summary();
         if (result.mergedFolders > 0)
             line += u"; %1 folder(s) merged into the run they copy"_s.arg(result.mergedFolders);
-        if (result.cacheHits > 0)
+        if (result.fromSnapshot)
+            line += u"; nothing changed since the last load: its table was reused"_s;
+        else if (result.cacheHits > 0)
             line += u"; %1 of %2 run(s) from the cache"_s.arg(result.cacheHits)
                         .arg(result.cacheHits + result.cacheMisses);
         if (problems > 0) line += u"; %1 run(s) with issues (see runlens check)"_s.arg(problems);
         err(line);
         if (!result.cacheProblem.isEmpty()) err(result.cacheProblem);
+    }
+    if (c.timings) {
+        const LoadResult::Timings &t = result.timings;
+        err(u"timings: snapshot %1 ms, walk %2 ms, cache file %3 ms, runs %4 ms, cache save %5 ms; load %6 ms"_s
+                .arg(t.snapshot, 0, 'f', 1)
+                .arg(t.scan, 0, 'f', 1)
+                .arg(t.cacheOpen, 0, 'f', 1)
+                .arg(t.read, 0, 'f', 1)
+                .arg(t.cacheSave, 0, 'f', 1)
+                .arg(t.total, 0, 'f', 1));
     }
     return result;
 }

@@ -29,9 +29,10 @@ struct Common {
     bool quiet = false;
     bool noCache = false;
     bool deleted = false; ///< --deleted: keep the runs their tool marks deleted
+    bool timings = false; ///< --timings: the load's phases on standard error
 };
 
-/// Adds --format, -o, --jobs, -q, --no-cache, --help and the FOLDER arguments.
+/// Adds --format, -o, --jobs, -q, --no-cache, --timings, --help and the FOLDER arguments.
 void addCommonOptions(QCommandLineParser &p);
 /// Parses the options every command shares; returns an exit status on error or --help.
 std::optional<int> parseCommon(QCommandLineParser &p, const QStringList &args, Common &c);

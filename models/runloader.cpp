@@ -1,5 +1,6 @@
 #include "runloader.h"
 #include "readers/readerregistry.h"
+#include "readers/tablesnapshot.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -27,6 +28,7 @@ void RunLoader::waitForFinished() {
 
 void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
     cancel();
+    m_unsaved.reset();
     const quint64 generation = ++m_generation;
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
     m_cancel = cancelled;
@@ -46,7 +48,18 @@ void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
         options.includeDeleted = includeDeleted;
         options.batchSize = 1000;
         options.cancelled = [cancelled] { return cancelled->load(); };
-        if (delivery == Delivery::Stream)
+        if (delivery == Delivery::Stream) {
+            // Nothing changed since the folders were last loaded: the snapshot's table comes
+            // whole, as a reload's does.
+            options.onTable = [this, generation](RunTable &&whole) {
+                auto table = std::make_shared<RunTable>(std::move(whole));
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, table] {
+                        if (generation == m_generation) emit tableRead(table);
+                    },
+                    Qt::QueuedConnection);
+            };
             options.onRecords = [this, generation](std::vector<RunRecord> &&records) {
                 auto batch = std::make_shared<std::vector<RunRecord>>(std::move(records));
                 QMetaObject::invokeMethod(
@@ -56,6 +69,7 @@ void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
                     },
                     Qt::QueuedConnection);
             };
+        }
         options.progress = [&, this, generation](int done, int total) {
             if (done != total && clock.elapsed() - lastProgress < 100) return;
             lastProgress = clock.elapsed();
@@ -88,13 +102,28 @@ void RunLoader::start(const QStringList &roots, Delivery delivery, int jobs) {
         }
         QMetaObject::invokeMethod(
             this,
-            [this, generation, stats = result.stats, merged = result.mergedFolders, wasCancelled] {
+            [this, generation, stats = result.stats, merged = result.mergedFolders, wasCancelled,
+             unsaved = wasCancelled ? nullptr : result.unsavedSnapshot] {
                 if (generation != m_generation) return;
                 m_running = false;
+                if (unsaved) m_unsaved = Unsaved{unsaved, stats, merged};
                 emit finished(stats, merged, wasCancelled);
             },
             Qt::QueuedConnection);
     });
+}
+
+void RunLoader::saveSnapshot(const RunTable &table) {
+    if (!m_unsaved || m_running) return;
+    auto result = std::make_shared<LoadResult>();
+    result->table = table;
+    result->stats = m_unsaved->stats;
+    result->mergedFolders = m_unsaved->mergedFolders;
+    m_futures.removeIf([](const QFuture<void> &f) { return f.isFinished(); });
+    m_futures << QtConcurrent::run([snapshot = std::move(m_unsaved->snapshot), result] {
+        if (!snapshot->save(*result)) qWarning("%s", qPrintable(snapshot->problem()));
+    });
+    m_unsaved.reset();
 }
 
 } // namespace runlens

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace runlens {
 
@@ -34,6 +35,12 @@ public:
     bool includeDeleted() const { return m_includeDeleted; }
     void cancel();
     bool isLoading() const { return m_running; }
+    /// After a streamed load finished (not cancelled): keeps `table`, the table built from
+    /// its batches, as the snapshot the next open of the same folders takes whole (see
+    /// TableSnapshot). The table is copied here and written on a worker. Does nothing when
+    /// the load left nothing to save (it came from the snapshot, had no cache folder, or
+    /// something changed while it ran) or a newer load started since.
+    void saveSnapshot(const RunTable &table);
     /// Blocks until every worker has stopped (tests, shutdown).
     void waitForFinished();
 
@@ -58,6 +65,13 @@ private:
     bool m_running = false;
     bool m_includeDeleted = false;
     QString m_cacheDir;
+    /// What the last finished streamed load left for saveSnapshot().
+    struct Unsaved {
+        std::shared_ptr<TableSnapshot> snapshot;
+        ScanStats stats;
+        int mergedFolders = 0;
+    };
+    std::optional<Unsaved> m_unsaved;
 };
 
 } // namespace runlens

@@ -359,11 +359,13 @@ private slots:
         QCOMPARE(uncached.exitCode, cold.exitCode);
         QVERIFY2(!cold.err.contains("from the cache"), cold.err.constData());
         QVERIFY2(!uncached.err.contains("from the cache"), uncached.err.constData());
-        // Every run of tests/data has old files, so every one comes from the cache.
+        // Every run of tests/data has old files, so the warm load took the last load's table
+        // (or, if the checkout's folders are seconds old, every run from the cache).
         const QRegularExpression fromCache(u"; (\\d+) of (\\d+) run\\(s\\) from the cache"_s);
         const auto m = fromCache.match(QString::fromUtf8(warm.err));
-        QVERIFY2(m.hasMatch(), warm.err.constData());
-        QCOMPARE(m.captured(1), m.captured(2));
+        QVERIFY2(warm.err.contains("nothing changed since the last load: its table was reused") ||
+                     (m.hasMatch() && m.captured(1) == m.captured(2)),
+                 warm.err.constData());
         QCOMPARE(QDir(cacheHome.path()).entryList(QDir::Files), QStringList{}); // in a subfolder
     }
 

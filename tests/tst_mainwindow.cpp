@@ -18,8 +18,10 @@
 #include "keytreemodel.h"
 #include "mainwindow.h"
 #include "runloader.h"
+#include "readers/tablesnapshot.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
+#include "testutil.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -53,17 +55,6 @@ private:
         QFile f(path);
         return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
     }
-    static bool copyTree(const QString &from, const QString &to) {
-        QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString file = it.next();
-            const QString target = to + u'/' + QDir(from).relativeFilePath(file);
-            QDir().mkpath(QFileInfo(target).path());
-            if (!QFile::copy(file, target)) return false;
-        }
-        return true;
-    }
-
     QTemporaryDir home; ///< this process's settings and cache
     std::unique_ptr<MainWindow> window;
     std::unique_ptr<QAbstractItemModelTester> tester;
@@ -221,7 +212,7 @@ private slots:
 
     void reloadKeepsSelectionSortAndPicksUpChanges() {
         QTemporaryDir dir;
-        QVERIFY(copyTree(QFINDTESTDATA("data/generic"), dir.path()));
+        QVERIFY(testutil::copyTree(QFINDTESTDATA("data/generic"), dir.path()));
         open({dir.path()});
         RunTableModel *m = window->runModel();
         const int acc = columnNamed(u"test/acc"_s);
@@ -242,9 +233,49 @@ private slots:
         QCOMPARE(m->sortColumn(), columnNamed(u"test/acc"_s));
     }
 
+    void secondOpenTakesTheSnapshot() {
+        // Files an hour old: neither the run cache nor the snapshot trusts a fresh file.
+        QTemporaryDir dir;
+        QVERIFY(testutil::copyTree(QFINDTESTDATA("data/generic"), dir.path()));
+        QVERIFY(testutil::ageTree(dir.path()));
+        const QString root = QDir(dir.path()).absolutePath();
+        const QString snapshot =
+            QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + u'/' +
+            TableSnapshot::fileName({root});
+        QFile::remove(snapshot);
+        const auto cells = [this] {
+            QStringList out;
+            const RunTableModel *m = window->runModel();
+            for (int r = 0; r < m->rowCount(); ++r)
+                for (int c = 0; c < m->columnCount(); ++c)
+                    out << m->headerData(c, Qt::Horizontal).toString() + u'=' +
+                               m->index(r, c).data().toString();
+            return out;
+        };
+        QSignalSpy whole(window->loader(), &RunLoader::tableRead);
+        open({root}); // streamed: the window saves the table it built as the snapshot
+        QCOMPARE(whole.count(), 0);
+        const QStringList first = cells();
+        QCOMPARE(window->runModel()->rowCount(), 5);
+        QTRY_VERIFY(QFileInfo::exists(snapshot));
+        window->loader()->waitForFinished(); // the snapshot is written
+
+        open({root}); // nothing changed: the table comes whole
+        QCOMPARE(whole.count(), 1);
+        QCOMPARE(cells(), first);
+        QCOMPARE(window->runView()->currentIndex().row(), 0);
+        QCOMPARE(window->keyChooser()->model()->table(), &window->runModel()->table());
+
+        // A changed summary: the runs stream again, with the new value.
+        QVERIFY(writeFile(dir.filePath(u"exp-params/summary.json"_s), R"({"test/acc": 0.99})"));
+        open({root});
+        QCOMPARE(whole.count(), 1);
+        QVERIFY(cells().contains(u"test/acc=0.99"_s));
+    }
+
     void liveModeReloadsOnChange() {
         QTemporaryDir dir;
-        QVERIFY(copyTree(QFINDTESTDATA("data/generic"), dir.path()));
+        QVERIFY(testutil::copyTree(QFINDTESTDATA("data/generic"), dir.path()));
         open({dir.path()});
         window->liveAction()->setChecked(true);
         QSignalSpy done(window.get(), &MainWindow::loadFinished);
@@ -609,7 +640,7 @@ private slots:
 
     void savedViewsRoundTrip() {
         QTemporaryDir dir;
-        QVERIFY(copyTree(QFINDTESTDATA("data/generic"), dir.path()));
+        QVERIFY(testutil::copyTree(QFINDTESTDATA("data/generic"), dir.path()));
         open({dir.path()});
         window->queryEdit()->setText(u"optimizer.name == \"sgd\""_s);
         QTRY_COMPARE(window->runModel()->rowCount(), 3);

@@ -21,44 +21,20 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
+using testutil::copyTree;
 
 namespace {
-
-/// Copies a folder tree (regular files and folders only).
-bool copyTree(const QString &from, const QString &to) {
-    if (!QDir().mkpath(to)) return false;
-    const QDir src(from);
-    for (const QString &d : src.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden))
-        if (!copyTree(src.filePath(d), QDir(to).filePath(d))) return false;
-    for (const QString &f : src.entryList(QDir::Files | QDir::Hidden))
-        if (!QFile::copy(src.filePath(f), QDir(to).filePath(f))) return false;
-    return true;
-}
-
-bool setMtime(const QString &path, const QDateTime &when) {
-    QFile f(path);
-    return f.open(QIODevice::ReadWrite) && f.setFileTime(when, QFileDevice::FileModificationTime);
-}
-
-/// Dates every file an hour back: the cache does not store runs whose files changed within
-/// the last seconds (their timestamps could hide a second change).
-bool ageFiles(const QString &dir) {
-    const QDateTime past = QDateTime::currentDateTimeUtc().addSecs(-3600);
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        if (!setMtime(it.next(), past)) return false;
-    return true;
-}
 
 /// Rewrites a file, keeping it an hour old unless `fresh`.
 bool rewrite(const QString &path, const QByteArray &bytes, bool fresh = false) {
     if (!testutil::writeFile(path, bytes)) return false;
-    return fresh || setMtime(path, QDateTime::currentDateTimeUtc().addSecs(-1800));
+    return fresh || testutil::age(path, 1800);
 }
 
 LoadResult load(const QStringList &roots, const QString &cacheDir, int jobs = 2,
                 const ReadLimits &limits = {}) {
     LoadOptions options;
+    options.useSnapshot = false; // the run cache alone (tst_tablesnapshot tests the snapshot)
     options.jobs = jobs;
     options.cacheDir = cacheDir;
     options.limits = limits;
@@ -149,7 +125,7 @@ QStringList TestRunCache::copyFixtures(const QStringList &names) {
     QStringList roots;
     for (const QString &name : names) {
         const QString to = QDir(m_data).filePath(name);
-        if (!copyTree(QFINDTESTDATA(u"data/"_s + name), to) || !ageFiles(to)) return {};
+        if (!copyTree(QFINDTESTDATA(u"data/"_s + name), to) || !testutil::ageTree(to)) return {};
         roots << to;
     }
     return roots;
@@ -281,7 +257,7 @@ void TestRunCache::recentFilesAreNotStored() {
         QCOMPARE(r.cacheMisses, 1);
         QCOMPARE(r.cacheHits, runs - 1);
     }
-    QVERIFY(setMtime(metrics, QDateTime::currentDateTimeUtc().addSecs(-60)));
+    QVERIFY(testutil::age(metrics, 60));
     QCOMPARE(load(roots, m_cache).cacheMisses, 1);
     QCOMPARE(load(roots, m_cache).cacheHits, runs);
 }
@@ -351,7 +327,7 @@ void TestRunCache::otherTimeZoneIgnoresTheCache() {
 void TestRunCache::readerWithoutInputsIsNotCached() {
     QVERIFY(testutil::writeFile(m_data + u"/a/value.txt"_s, "1"));
     QVERIFY(testutil::writeFile(m_data + u"/b/value.txt"_s, "2"));
-    QVERIFY(ageFiles(m_data));
+    QVERIFY(testutil::ageTree(m_data));
     ReaderRegistry registry;
     registry.add(std::make_unique<NoInputsReader>());
     LoadOptions options;

@@ -565,10 +565,13 @@ void MainWindow::onProgress(int done, int total, double rate) {
 }
 
 void MainWindow::onFinished(const ScanStats &stats, int merged, bool cancelled) {
-    if (m_refreshing && m_pendingTable && !cancelled) {
+    if (m_pendingTable && !cancelled) { // a reload's table, or the last load's snapshot
         keepSelection([this] { m_model->replaceTable(std::move(*m_pendingTable)); });
     } else {
         keepSelection([this] { m_model->finishLoading(); });
+        // The table built from the batches is what the next open of these folders takes
+        // whole, when nothing in them changed.
+        if (!cancelled && !m_refreshing) m_loader->saveSnapshot(m_model->table());
     }
     m_refreshing = false;
     m_pendingTable.reset();

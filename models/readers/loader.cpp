@@ -1,8 +1,10 @@
 #include "loader.h"
 #include "readerregistry.h"
 #include "runcache.h"
+#include "tablesnapshot.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QHash>
 #include <QSet>
 #include <QThread>
@@ -128,30 +130,88 @@ struct Slot {
     std::vector<int> keyIds; ///< from the cache, when the entries' keys are left to fill in
     int cacheEntry = -1;     ///< the cache entry it came from, or -1 when it was read
     QByteArray storeHash;    ///< fingerprint to store it under; empty: do not store
+    // What the run was read from, for the table snapshot: the files and their stamps, taken
+    // before the run was read.
+    QStringList inputs;
+    std::vector<FileStamp> inputStamps;
+    bool inputsStorable = false;
 };
+
+/// What a table snapshot must have been written for besides the run cache's context: the
+/// readers and their versions, and the options that change the table.
+QByteArray snapshotContext(const QStringList &roots, const ReaderRegistry &registry,
+                           const LoadOptions &options) {
+    QByteArray context = RunCache::context(roots, options.limits);
+    for (const auto &reader : registry.readers())
+        context += reader->format().toUtf8() + ' ' + QByteArray::number(reader->version()) + '\n';
+    context += options.includeDeleted ? "deleted\n" : "\n";
+    return context;
+}
 
 } // namespace
 
 LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                     const LoadOptions &options) {
     LoadResult result;
+    QElapsedTimer clock;
+    clock.start();
+    double last = 0.0;
+    const auto lap = [&clock, &last] {
+        const double now = double(clock.nsecsElapsed()) / 1e6;
+        return now - std::exchange(last, now);
+    };
+    const int jobs = std::max(1, options.jobs > 0 ? options.jobs : QThread::idealThreadCount());
+    // Nothing changed since the last load: its table is taken whole.
+    std::shared_ptr<TableSnapshot> snapshot;
+    if (!options.cacheDir.isEmpty() && options.useSnapshot &&
+        (!options.onRecords || options.onTable)) {
+        snapshot = std::make_shared<TableSnapshot>(options.cacheDir, roots,
+                                                   snapshotContext(roots, registry, options));
+        if (std::optional<LoadResult> saved = snapshot->open(jobs, options.cancelled)) {
+            saved->timings.snapshot = lap();
+            saved->timings.total = saved->timings.snapshot;
+            const int rows = saved->table.rowCount();
+            if (options.progress) options.progress(rows, rows);
+            if (options.onRecords) options.onTable(std::exchange(saved->table, {}));
+            return std::move(*saved);
+        }
+        result.cacheProblem = snapshot->problem();
+        result.timings.snapshot = lap();
+    }
+    const qint64 scanStart = FileStamp::nowNs();
     // The cache file is read while the folders are walked.
     std::future<std::optional<RunCache>> opening;
     if (!options.cacheDir.isEmpty())
         opening = std::async(std::launch::async, [&] {
             return std::optional<RunCache>(std::in_place, options.cacheDir, roots, options.limits);
         });
-    ScanResult scan = scanFolders(roots, registry, options.cancelled, options.scanProgress);
+    ScanResult scan = scanFolders(roots, registry, options.cancelled, options.scanProgress,
+                                  snapshot != nullptr);
+    if (snapshot) {
+        snapshot->addFolders(scan.stamps, scanStart);
+        scan.stamps = {};
+    }
     result.stats = scan.stats;
     result.mergedFolders = mergeSameRuns(scan.runs);
     const std::vector<RunCandidate> &runs = scan.runs;
     const int total = int(runs.size());
+    result.timings.scan = lap();
     std::optional<RunCache> cache = opening.valid() ? opening.get() : std::nullopt;
+    result.timings.cacheOpen = lap();
 
     const auto produce = [&](int i) {
         const RunCandidate &c = runs[std::size_t(i)];
         Slot slot;
         if (c.isFile) {
+            if (snapshot) { // SQLite may keep recent changes in a write-ahead log beside it
+                const qint64 now = FileStamp::nowNs();
+                slot.inputs = QStringList{c.path, c.path + u"-wal"_s};
+                slot.inputsStorable = true;
+                for (const QString &file : slot.inputs) {
+                    slot.inputStamps.push_back(FileStamp::of(QFile::encodeName(file).constData()));
+                    if (slot.inputStamps.back().recent(now)) slot.inputsStorable = false;
+                }
+            }
             slot.more = readFileRuns(c, options.limits);
             slot.empty = slot.more.empty();
             if (!slot.empty) {
@@ -163,6 +223,11 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         RunCache::Fingerprint fp;
         if (cache) {
             fp = cache->fingerprint(c, c.identity.value_or(RunIdentity{}), scan.notes);
+            if (snapshot) {
+                slot.inputs = fp.files;
+                slot.inputStamps = fp.stamps;
+                slot.inputsStorable = fp.storable;
+            }
             if (auto hit = cache->find(c.path, fp.hash)) {
                 slot.record = std::move(hit->record);
                 slot.cacheEntry = hit->entry;
@@ -181,7 +246,6 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         return slot;
     };
 
-    const int jobs = std::max(1, options.jobs > 0 ? options.jobs : QThread::idealThreadCount());
     std::vector<std::optional<Slot>> results(runs.size());
     std::atomic<int> next{0};
     std::atomic<bool> stop{false};
@@ -242,6 +306,9 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         // Waking the workers for every record costs a futex call each (as much as taking a
         // run from the cache); woken every kWindow / 8 records they stay well ahead all the same.
         if (consumed % (kWindow / 8) == 0) space.notify_all();
+        if (snapshot)
+            snapshot->addInputs(runs[std::size_t(i)].path, slot->inputs, slot->inputStamps,
+                                slot->inputsStorable);
         if (slot->empty) {
             if (options.progress) options.progress(i + 1, total);
             continue;
@@ -311,12 +378,22 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
     space.notify_all();
     for (auto &t : threads)
         t.join();
+    result.timings.read = lap();
     // A cancelled load or a missing root would drop the entries of runs not seen this time.
-    if (cache && !result.cancelled && !(options.cancelled && options.cancelled()) &&
-        scan.stats.missingRoots.isEmpty())
-        cache->save();
+    const bool complete = !result.cancelled && !(options.cancelled && options.cancelled());
+    if (cache && complete && scan.stats.missingRoots.isEmpty()) cache->save();
     if (cache) result.cacheProblem = cache->problem();
     result.table.squeeze();
+    if (snapshot && complete) {
+        if (options.onRecords) { // the records went to the caller, who builds the table
+            if (!snapshot->refused()) result.unsavedSnapshot = std::move(snapshot);
+        } else {
+            snapshot->save(result);
+            if (result.cacheProblem.isEmpty()) result.cacheProblem = snapshot->problem();
+        }
+    }
+    result.timings.cacheSave = lap();
+    result.timings.total = double(clock.nsecsElapsed()) / 1e6;
     return result;
 }
 

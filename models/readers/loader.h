@@ -6,8 +6,11 @@
 #include "run/runtable.h"
 
 #include <functional>
+#include <memory>
 
 namespace runlens {
+
+class TableSnapshot;
 
 class ReaderRegistry;
 
@@ -23,6 +26,15 @@ struct LoadOptions {
     /// so rows appear as they are read. Called on the calling thread.
     std::function<void(std::vector<RunRecord> &&batch)> onRecords;
     int batchSize = 500;
+    /// With a cache folder, a load whose table snapshot (tablesnapshot.h) still holds takes
+    /// the whole table at once. A caller that sets onRecords takes it here instead, and when
+    /// the snapshot did not hold it gets the next one to save with the table it builds from
+    /// the records (LoadResult::unsavedSnapshot). Without onTable such a caller gets no
+    /// snapshot: every run comes through onRecords.
+    std::function<void(RunTable &&table)> onTable;
+    /// With a cache folder: keep and use the table snapshot (tests of the run cache alone
+    /// turn it off).
+    bool useSnapshot = true;
     /// Folder of the persistent run cache (runcache.h); empty: no cache. The CLI and GUI pass
     /// QStandardPaths::CacheLocation.
     QString cacheDir;
@@ -43,9 +55,23 @@ struct LoadResult {
     ScanStats stats;
     int mergedFolders = 0; ///< folders that held a run already read from another folder
     bool cancelled = false;
-    int cacheHits = 0;    ///< runs taken from the run cache
+    bool fromSnapshot = false; ///< the whole result came from the table snapshot
+    int cacheHits = 0;    ///< runs taken from the run cache (or the snapshot)
     int cacheMisses = 0;  ///< runs read from their files while a cache was in use
     QString cacheProblem; ///< a cache file that was unusable or could not be saved
+    /// A streaming load's next table snapshot (LoadOptions::onTable), set when the load
+    /// completed and the snapshot may be saved: the caller saves it with the table it built
+    /// from the records, together with `stats` and `mergedFolders`.
+    std::shared_ptr<TableSnapshot> unsavedSnapshot;
+    /// Wall time of the load's phases in milliseconds, for `runlens ... --timings`.
+    struct Timings {
+        double snapshot = 0;  ///< checking (and taking) the table snapshot
+        double scan = 0;      ///< walking the folders and merging copies of a run
+        double cacheOpen = 0; ///< waiting for the cache file once the walk was done
+        double read = 0;      ///< reading (or taking from the cache) and tabling every run
+        double cacheSave = 0; ///< writing the cache file and the table snapshot
+        double total = 0;
+    } timings;
 };
 
 /// The whole load, synchronous and pure: scan the roots, merge folders that hold the same run

@@ -84,6 +84,7 @@ public:
     std::size_t memoryBytes() const;
 
 private:
+    friend class TableCodec; // the table snapshot (tablesnapshot.cpp) reads and writes it whole
     struct Cell {
         Value::Type type = Value::Type::Missing;
         bool big = false;

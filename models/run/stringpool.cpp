@@ -4,11 +4,25 @@ namespace runlens {
 
 StringPool::StringPool() {
     m_strings.emplace_back();
-    m_index.insert(QString(), 0);
+}
+
+bool StringPool::assign(std::vector<QString> &&strings) {
+    m_index.clear();
+    if (strings.empty() || !strings.front().isEmpty()) {
+        m_strings.assign(1, QString());
+        return false;
+    }
+    m_strings = std::move(strings);
+    return true;
 }
 
 std::uint32_t StringPool::intern(const QString &s) {
     if (s.isEmpty()) return 0;
+    if (m_index.isEmpty()) {
+        m_index.reserve(qsizetype(m_strings.size()));
+        for (std::size_t i = 1; i < m_strings.size(); ++i)
+            m_index.insert(m_strings[i], std::uint32_t(i));
+    }
     const auto it = m_index.constFind(s);
     if (it != m_index.constEnd()) return it.value();
     const auto id = std::uint32_t(m_strings.size());
