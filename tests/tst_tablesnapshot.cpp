@@ -83,8 +83,9 @@ void TestTableSnapshot::init() {
     // Several formats in one walk: W&B (with a latest-run link and a copied folder), generic
     // folders, MLflow, a broken run, and an Optuna journal whose trials are runs of one file.
     // Hydra with a W&B run inside, and DVCLive: readers that list folders of a run themselves.
+    // and a Ray Tune experiment, whose state file the walk reads.
     for (const char *name : {"wandb_new", "wandb_dupes", "generic", "malformed", "mlflow_store",
-                             "hydra_wandb", "dvc_live"})
+                             "hydra_wandb", "dvc_live", "raytune_experiment"})
         QVERIFY(copyTree(QFINDTESTDATA(u"data/"_s + QLatin1String(name)),
                          m_root + u'/' + QLatin1String(name)));
     QVERIFY(testutil::writeFile(m_root + u"/optuna/study.log"_s, optunafixture::sampleJournal()));
@@ -146,7 +147,8 @@ void TestTableSnapshot::changeMakesTheLoadReadAgain_data() {
     for (const char *c : {"file rewritten, same size", "file grown", "file appears", "file removed",
                           "run added", "run removed", "journal grown", "link retargeted",
                           "file unreadable", "folder renamed", "MLflow metric logged",
-                          "Hydra tracker run added", "DVCLive history added"})
+                          "Hydra tracker run added", "DVCLive history added",
+                          "Ray Tune state rewritten in place"})
         QTest::newRow(c) << QString::fromLatin1(c);
 }
 
@@ -221,6 +223,18 @@ void TestTableSnapshot::changeMakesTheLoadReadAgain() {
         QVERIFY(QFileInfo(dir).isDir());
         QVERIFY(testutil::writeFile(dir + u"/f1.tsv"_s, "step\tf1\n0\t0.5\n1\t0.75\n"));
         changed = QStringList{dir, dir + u"/f1.tsv"_s};
+    } else if (change == u"Ray Tune state rewritten in place") {
+        // Not a trial's file, and no folder changes: only the file's own stamp tells.
+        const QString state = m_root + u"/raytune_experiment/train_fn_2024-01-05_10-15-00/"
+                                       u"experiment_state-2024-01-05_10-15-00.json"_s;
+        QByteArray bytes = readAll(state);
+        QVERIFY(bytes.contains("TERMINATED"));
+        bytes.replace("TERMINATED", "ERROR");
+        QFile f(state);
+        QVERIFY(f.open(QIODevice::ReadWrite | QIODevice::Truncate));
+        QCOMPARE(f.write(bytes), bytes.size());
+        f.close();
+        changed = QStringList{state};
     }
     for (const QString &path : changed)
         QVERIFY(age(path, 1200));
@@ -250,6 +264,20 @@ void TestTableSnapshot::otherOptionsDoNotUseIt() {
     options.cacheDir = m_cache;
     options.limits.flatten.maxKeys = 7;
     QVERIFY(!loadRuns({m_root}, ReaderRegistry::withBuiltins(), options).fromSnapshot);
+
+    // The same folders in another order: the walk takes them as given, and a run's fallback
+    // id is its path below the root it was found under.
+    const ReaderRegistry registry = ReaderRegistry::withBuiltins();
+    const QString inner = m_root + u"/generic"_s;
+    LoadOptions cached;
+    cached.cacheDir = m_cache;
+    QVERIFY(!loadRuns({inner, m_root}, registry, cached).fromSnapshot);
+    QVERIFY(loadRuns({inner, m_root}, registry, cached).fromSnapshot);
+    const LoadResult swapped = loadRuns({m_root, inner}, registry, cached);
+    QVERIFY(!swapped.fromSnapshot);
+    const LoadResult uncached = loadRuns({m_root, inner}, registry, {});
+    QCOMPARE(dump(swapped), dump(uncached));
+    QCOMPARE(swapped.stats.summary(), uncached.stats.summary());
 }
 
 void TestTableSnapshot::recentChangesAreNotSnapshotted() {

@@ -403,6 +403,13 @@ std::optional<QStringList> DvcReader::inputFiles(const RunCandidate &candidate) 
     if (!plan.live.isEmpty()) {
         files << plan.live + u'/' + kMetrics << plan.live + u'/' + kParams;
         files << historyFiles(plan.live, nullptr) << historyFolders(plan.live);
+        // Where makePlan() looks for the project (present or not: one may appear).
+        QDir up = QFileInfo(plan.live).dir();
+        for (int level = 0; level < 2; ++level) {
+            for (const QString &marker : {kDvcYaml, kDvcLock, kParams})
+                files << up.filePath(marker);
+            if (!isLiveName(up.dirName()) || !up.cdUp()) break;
+        }
     }
     if (!plan.project.isEmpty()) {
         const QString p = plan.project + u'/';

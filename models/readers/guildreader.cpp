@@ -101,6 +101,7 @@ std::optional<QStringList> GuildReader::inputFiles(const RunCandidate &candidate
         files << guild + name;
     for (const QString &name : GenericReader::metricFiles())
         files << candidate.path + u'/' + name;
+    files << candidate.path + u"/.guild"_s; // read() lists it for event files
     return files;
 }
 

@@ -3,6 +3,7 @@
 #include "runcache.h"
 #include "tablesnapshot.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
@@ -24,8 +25,9 @@ using namespace Qt::StringLiterals;
 namespace {
 
 /// Keeps, for every run identity that several folders share, the most recent folder. Each kept
-/// candidate carries its identity on, so the reader need not work it out again.
-int mergeSameRuns(std::vector<RunCandidate> &runs) {
+/// candidate carries its identity on, so the reader need not work it out again; the folders
+/// left out go to `dropped` when given.
+int mergeSameRuns(std::vector<RunCandidate> &runs, std::vector<RunCandidate> *dropped) {
     struct Best {
         std::size_t index;
         QString recency;
@@ -56,6 +58,7 @@ int mergeSameRuns(std::vector<RunCandidate> &runs) {
     for (std::size_t i = 0; i < runs.size(); ++i) {
         if (drop[i]) {
             ++merged;
+            if (dropped) dropped->push_back(std::move(runs[i]));
         } else {
             runs[i].identity = std::move(ids[i]);
             kept.push_back(std::move(runs[i]));
@@ -91,11 +94,13 @@ RunRecord readOne(const RunCandidate &c, const ScanNotes &notes, const ReadLimit
 }
 
 /// Reads the runs a run file holds (never cached: one file, many runs, read in one pass).
-std::vector<RunRecord> readFileRuns(const RunCandidate &c, const ReadLimits &limits) {
+std::vector<RunRecord> readFileRuns(const RunCandidate &c, const ReadLimits &limits,
+                                    bool *sound = nullptr) {
     std::vector<RunRecord> runs;
     try {
         runs = c.reader->readFile(c, limits);
     } catch (const std::exception &e) {
+        if (sound) *sound = false; // out of memory, say: another try may go better
         runs.clear();
         RunRecord r;
         r.id = r.name = r.path = c.path;
@@ -142,6 +147,10 @@ struct Slot {
 QByteArray snapshotContext(const QStringList &roots, const ReaderRegistry &registry,
                            const LoadOptions &options) {
     QByteArray context = RunCache::context(roots, options.limits);
+    // The walk follows the roots as given, and run ids fall back to paths below their root:
+    // `a a/sub` is another table than `a/sub a` (the cache context has them sorted).
+    for (const QString &root : roots)
+        context += QDir::cleanPath(QDir(root).absolutePath()).toUtf8() + '\n';
     for (const auto &reader : registry.readers())
         context += reader->format().toUtf8() + ' ' + QByteArray::number(reader->version()) + '\n';
     context += options.includeDeleted ? "deleted\n" : "\n";
@@ -190,9 +199,31 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
     if (snapshot) {
         snapshot->addFolders(scan.stamps, scanStart);
         scan.stamps = {};
+        // A folder that could not be listed may list another time; its stamp would not tell.
+        if (scan.listingFailed) snapshot->refuse();
     }
     result.stats = scan.stats;
-    result.mergedFolders = mergeSameRuns(scan.runs);
+    std::vector<RunCandidate> dropped;
+    result.mergedFolders = mergeSameRuns(scan.runs, snapshot ? &dropped : nullptr);
+    if (snapshot) {
+        // A folder merged into the run it copies (identify() compared its files): should
+        // those change, it may be a run of its own.
+        const qint64 now = FileStamp::nowNs();
+        for (const RunCandidate &c : dropped) {
+            const std::optional<QStringList> files = c.reader->inputFiles(c);
+            if (!files) {
+                snapshot->refuse();
+                break;
+            }
+            std::vector<FileStamp> stamps;
+            bool storable = true;
+            for (const QString &file : *files) {
+                stamps.push_back(FileStamp::of(QFile::encodeName(file).constData()));
+                storable = storable && !stamps.back().recent(now);
+            }
+            snapshot->addInputs(c.path, *files, stamps, storable);
+        }
+    }
     const std::vector<RunCandidate> &runs = scan.runs;
     const int total = int(runs.size());
     result.timings.scan = lap();
@@ -212,7 +243,7 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
                     if (slot.inputStamps.back().recent(now)) slot.inputsStorable = false;
                 }
             }
-            slot.more = readFileRuns(c, options.limits);
+            slot.more = readFileRuns(c, options.limits, &slot.inputsStorable);
             slot.empty = slot.more.empty();
             if (!slot.empty) {
                 slot.record = std::move(slot.more.front());
@@ -243,6 +274,7 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         bool cacheable = false;
         slot.record = readOne(c, scan.notes, options.limits, &cacheable);
         if (cacheable && fp.storable) slot.storeHash = fp.hash;
+        if (!cacheable) slot.inputsStorable = false; // nor is the table it is in
         return slot;
     };
 
@@ -385,8 +417,8 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
     if (cache) result.cacheProblem = cache->problem();
     result.table.squeeze();
     if (snapshot && complete) {
-        if (options.onRecords) { // the records went to the caller, who builds the table
-            if (!snapshot->refused()) result.unsavedSnapshot = std::move(snapshot);
+        if (options.onRecords && !snapshot->refused()) {
+            result.unsavedSnapshot = std::move(snapshot); // the caller has the table
         } else {
             snapshot->save(result);
             if (result.cacheProblem.isEmpty()) result.cacheProblem = snapshot->problem();

@@ -421,6 +421,11 @@ void RayTuneReader::note(const DirListing &dir, ScanNotes &notes) const {
         notes.insert(noteKey(dir.path, u"dir:"_s + it.key()), it.value());
 }
 
+QStringList RayTuneReader::notedFiles(const DirListing &dir) const {
+    const QString file = newestStateFile(dir.files);
+    return file.isEmpty() ? QStringList() : QStringList{dir.path + u'/' + file};
+}
+
 std::optional<QStringList> RayTuneReader::inputFiles(const RunCandidate &candidate) const {
     QStringList files;
     for (const QString &name : {kParams, kResult, kProgress, kError})

@@ -22,6 +22,7 @@ public:
                    const ReadLimits &limits) const override;
     int version() const override { return 1; }
     std::optional<QStringList> inputFiles(const RunCandidate &candidate) const override;
+    QStringList notedFiles(const DirListing &dir) const override;
     QString cacheContext(const RunCandidate &candidate, const RunIdentity &identity,
                          const ScanNotes &notes) const override;
     /// The metric in each result of result.json (nested keys followed into the result's

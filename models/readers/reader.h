@@ -81,6 +81,8 @@ public:
     virtual bool descendIntoRuns(const DirListing &) const { return false; }
     /// Collects facts from a folder that is not a run (default: nothing).
     virtual void note(const DirListing &, ScanNotes &) const {}
+    /// The files note() reads for `dir` (the table snapshot stamps them before it does).
+    virtual QStringList notedFiles(const DirListing &) const { return {}; }
     virtual RunIdentity identify(const RunCandidate &) const { return {}; }
     virtual RunRecord read(const RunCandidate &candidate, const ScanNotes &notes,
                            const ReadLimits &limits) const = 0;

@@ -2,6 +2,7 @@
 #include "readerregistry.h"
 
 #include <QDir>
+#include <QFile>
 #include <QSet>
 
 #include <algorithm>
@@ -62,6 +63,12 @@ struct Walker {
         return true;
     }
 
+    void noteFailure(const std::error_code &ec) {
+        if (ec != std::errc::permission_denied && ec != std::errc::no_such_file_or_directory &&
+            ec != std::errc::not_a_directory)
+            result.listingFailed = true;
+    }
+
     void walk(const fs::path &dir, const QString &root, int depth) {
         if (cancelled && cancelled()) return;
         if (depth > kMaxDepth) {
@@ -72,6 +79,7 @@ struct Walker {
         fs::directory_iterator it(dir, fs::directory_options::none, ec);
         if (ec) {
             ++result.stats.unreadable;
+            noteFailure(ec);
             return;
         }
         if (++result.stats.directories % 256 == 0 && progress) progress(result.stats);
@@ -104,7 +112,10 @@ struct Walker {
             else
                 ++result.stats.specialFiles;
         }
-        if (ec) ++result.stats.unreadable;
+        if (ec) {
+            ++result.stats.unreadable;
+            noteFailure(ec);
+        }
         listing.files.sort();
         // Real folders before links to folders, so a run is found under its real name.
         std::sort(subdirs.begin(), subdirs.end(), [](const auto &a, const auto &b) {
@@ -122,6 +133,10 @@ struct Walker {
         } else {
             QSet<QString> runFiles; // a file two readers may read (an SQLite store) counts once
             for (const auto &r : registry.readers()) {
+                if (stampFolders) // before note() reads them
+                    for (const QString &file : r->notedFiles(listing))
+                        result.stamps.emplace_back(
+                            file, FileStamp::of(QFile::encodeName(file).constData()));
                 r->note(listing, result.notes);
                 for (const QString &file : r->runFiles(listing)) {
                     if (!runFiles.contains(file)) {
@@ -195,6 +210,9 @@ ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
             continue;
         }
         if (!walker.firstVisit(p)) {
+            // A root that is (a link to) a folder walked already: should it point elsewhere
+            // later, its stamp tells.
+            if (stampFolders) result.stamps.emplace_back(clean, FileStamp::of(p.c_str()));
             ++result.stats.linkedTwice;
             continue;
         }

@@ -37,10 +37,14 @@ struct ScanResult {
     std::vector<RunCandidate> runs; ///< in walk order: roots in the order given, names sorted
     ScanNotes notes;
     ScanStats stats;
-    /// With `stampFolders`: every folder the walk listed and every link it met, with what
-    /// stat() said of it before it was listed. While none of these change, the walk finds the
+    /// With `stampFolders`: every folder the walk listed, every link it met and every file a
+    /// reader's note() read, with what stat() said of it before it was listed or read. While none of these change, the walk finds the
     /// same runs (TableSnapshot relies on it).
     std::vector<std::pair<QString, FileStamp>> stamps;
+    /// A folder could not be listed, or not to its end, for a reason that may pass (too many
+    /// open files, an I/O error): another walk may find more. Permissions and removal are no
+    /// such reason (a folder's stamp tells when they change).
+    bool listingFailed = false;
 };
 
 /// Walks folders and finds run folders. Lists directories only (never opens files), follows

@@ -329,8 +329,8 @@ bool TableCodec::decode(ByteReader &in, RunTable &t) {
             for (qsizetype i = 0; i < cells; ++i) {
                 const std::uint64_t delta = in.varint();
                 if (i > 0 && delta == 0) return false; // rows ascend strictly
+                if (delta >= std::uint64_t(runs) - row) return false; // past the end, or wraps
                 row += delta;
-                if (row >= std::uint64_t(runs)) return false;
                 c.rows[std::size_t(i)] = std::uint32_t(row);
             }
         }
@@ -364,6 +364,18 @@ QString TableSnapshot::fileName(const QStringList &roots) {
 }
 
 std::optional<LoadResult> TableSnapshot::open(int jobs, const std::function<bool()> &cancelled) {
+    try {
+        return read(jobs, cancelled);
+    } catch (const std::bad_alloc &) {
+        // Counts are bounded by the file's size, but a damaged file of gigabytes could ask for
+        // more memory than there is.
+        m_problem = u"the table snapshot %1 could not be read: out of memory; it is rebuilt"_s.arg(
+            m_filePath);
+        return std::nullopt;
+    }
+}
+
+std::optional<LoadResult> TableSnapshot::read(int jobs, const std::function<bool()> &cancelled) {
     QFile f(m_filePath);
     if (!f.open(QIODevice::ReadOnly)) return std::nullopt; // none yet
     const QString damaged = u"the table snapshot %1 is damaged; it is rebuilt"_s.arg(m_filePath);

@@ -58,6 +58,7 @@ public:
     const QString &problem() const { return m_problem; }
 
 private:
+    std::optional<LoadResult> read(int jobs, const std::function<bool()> &cancelled);
     void addStamp(qsizetype base, QByteArrayView rel, const FileStamp &stamp);
     void removeFile();
 
