@@ -16,6 +16,8 @@
 #include <QTest>
 #include <QTreeView>
 
+#include <limits>
+
 #include "testutil.h"
 
 using namespace runlens;
@@ -235,6 +237,81 @@ private slots:
         QCOMPARE(group.data(KeyTreeModel::TableColumnRole).toInt(), -1);
         QCOMPARE(group.data(KeyTreeModel::KeyDisplayRole).toString(), u"optimizer"_s);
         QVERIFY(!group.siblingAtColumn(KeyTreeModel::RunsColumn).data().isValid());
+    }
+
+    void columnStatsAgreeWithSortedValues() {
+        // columnStats() reads plain columns (numbers of one type, strings) in place; every
+        // column must count as sorting its Values does: equal by Value::compare, NaN once,
+        // the example of a value its first run's spelling.
+        RunTable t;
+        const auto real = [](double d, const QString &text = {}) { return Value::real(d, text); };
+        const std::vector<std::vector<Value>> columns = {
+            {real(0.001, u"1e-3"_s), real(0.001, u"0.001"_s), real(-0.0, u"-0.0"_s), real(0.0, u"0.0"_s),
+             real(std::nan("")), real(2.5, u"2.5"_s), Value(), real(std::nan("")), real(-1e300, u"-1e300"_s)},
+            {Value::integer(3), Value::integer(-7), Value::integer(3), Value(), Value::integer(0)},
+            {Value::string(u"b"_s), Value::string(u"a"_s), Value::string(u"b"_s),
+             Value::string(QString()), Value::string(u"B"_s)},
+            {Value::integer(1), real(1.0, u"1.0"_s), real(0.5), Value::string(u"x"_s)},
+            {Value::integer(1), real(1.0, u"1.0"_s), real(0.5, u"0.5"_s), Value::integer(0),
+             real(-0.0, u"-0.0"_s), real(std::nan(""))},
+            {Value::integer(std::numeric_limits<qint64>::max()), real(0.5, u"0.5"_s),
+             Value::integer(std::numeric_limits<qint64>::max() - 1)},
+            {Value::integer(std::numeric_limits<qint64>::max()),
+             Value::integer(std::numeric_limits<qint64>::max() - 1), Value::integer(2)},
+            {Value::boolean(true), Value::boolean(false), Value::boolean(true)},
+            {Value::integer(5), Value::bigInteger(u"123456789012345678901234567890"_s, 1.2345678901234568e29),
+             Value::integer(5)},
+            {Value::string(u"s"_s), Value::list(u"[1, 2]"_s), Value::string(u"s"_s)},
+        };
+        std::size_t rows = 0;
+        for (const auto &c : columns)
+            rows = std::max(rows, c.size());
+        for (std::size_t r = 0; r < rows; ++r) {
+            RunRecord run;
+            run.id = run.name = run.path = u"r%1"_s.arg(r);
+            for (std::size_t c = 0; c < columns.size(); ++c)
+                if (r < columns[c].size() && !columns[c][r].isMissing())
+                    run.add(Family::Config, key(u"k%1"_s.arg(c)), columns[c][r]);
+            t.appendRun(std::move(run));
+        }
+        t.squeeze();
+        for (int c = 0; c < t.columnCount(); ++c) {
+            // The reference: every value, stable-sorted.
+            std::vector<Value> values;
+            QSet<QString> types;
+            int runs = 0;
+            bool nan = false;
+            for (int r = 0; r < t.rowCount(); ++r) {
+                const Value v = t.value(r, c);
+                if (v.isMissing()) continue;
+                ++runs;
+                types << v.typeName();
+                if (v.isNaN())
+                    nan = true;
+                else
+                    values.push_back(v);
+            }
+            std::stable_sort(values.begin(), values.end(), [](const Value &a, const Value &b) {
+                return Value::compare(a, b) < 0;
+            });
+            QStringList examples;
+            int distinct = nan ? 1 : 0;
+            for (std::size_t i = 0; i < values.size(); ++i)
+                if (i == 0 || Value::compare(values[i - 1], values[i]) != 0) {
+                    ++distinct;
+                    examples << values[i].displayText();
+                }
+            if (nan) examples << u"NaN"_s;
+            const ColumnStats s = columnStats(t, c, 100);
+            QCOMPARE(s.runs, runs);
+            QCOMPARE(s.distinct, distinct);
+            QCOMPARE(s.examples, examples);
+            const QStringList names = s.types.split(u'|');
+            QCOMPARE(QSet<QString>(names.begin(), names.end()), types);
+        }
+        // By hand: 1e-3 and 0.001 are one value shown as first spelled, -0.0 and 0.0 one, NaN one.
+        QCOMPARE(columnStats(t, 0, 100).examples,
+                 (QStringList{u"-1e300"_s, u"-0.0"_s, u"1e-3"_s, u"2.5"_s, u"NaN"_s}));
     }
 
     void toolTipsNameKeyTypeAndDescription() {
