@@ -128,13 +128,13 @@ LoadResult load(const Common &c) {
     }
     if (c.timings) {
         const LoadResult::Timings &t = result.timings;
-        err(u"timings: snapshot %1 ms, walk %2 ms, cache file %3 ms, runs %4 ms, cache save %5 ms; load %6 ms"_s
-                .arg(t.snapshot, 0, 'f', 1)
-                .arg(t.scan, 0, 'f', 1)
-                .arg(t.cacheOpen, 0, 'f', 1)
-                .arg(t.read, 0, 'f', 1)
-                .arg(t.cacheSave, 0, 'f', 1)
-                .arg(t.total, 0, 'f', 1));
+        const auto ms = [](double v) { return QString::number(v, 'f', 1) + u" ms"_s; };
+        if (result.fromSnapshot)
+            err(u"timings: table snapshot checked and read in %1"_s.arg(ms(t.total)));
+        else
+            err(u"timings: snapshot check %1, walk %2, cache file %3, runs %4, cache save %5; "
+                u"load %6"_s.arg(ms(t.snapshot), ms(t.scan), ms(t.cacheOpen), ms(t.read),
+                                 ms(t.cacheSave), ms(t.total)));
     }
     return result;
 }

@@ -369,6 +369,24 @@ private slots:
         QCOMPARE(QDir(cacheHome.path()).entryList(QDir::Files), QStringList{}); // in a subfolder
     }
 
+    void timingsSayWhereTheLoadWent() {
+        QTemporaryDir runs, cacheHome;
+        QVERIFY(testutil::copyTree(QFINDTESTDATA("data/generic"), runs.path()));
+        QVERIFY(testutil::ageTree(runs.path())); // the snapshot trusts nothing seconds old
+        const QStringList args = {u"table"_s, runs.path(), u"--timings"_s, u"-o"_s, u"/dev/null"_s};
+        const Result cold = runlens(args, cacheHome.path());
+        QCOMPARE(cold.exitCode, 0);
+        const QRegularExpression phases(
+            u"timings: snapshot check [0-9.]+ ms, walk [0-9.]+ ms, cache file [0-9.]+ ms, "
+            u"runs [0-9.]+ ms, cache save [0-9.]+ ms; load [0-9.]+ ms"_s);
+        QVERIFY2(phases.match(QString::fromUtf8(cold.err)).hasMatch(), cold.err.constData());
+        const Result warm = runlens(args, cacheHome.path());
+        QVERIFY2(warm.err.contains("timings: table snapshot checked and read in "),
+                 warm.err.constData());
+        // Without --timings, none.
+        QVERIFY(!runlens({u"table"_s, runs.path()}, cacheHome.path()).err.contains("timings"));
+    }
+
     void writesOutputFileAtomically() {
         QTemporaryDir dir;
         const QString target = dir.filePath(u"out.md"_s);

@@ -10,6 +10,7 @@
 #include <QSaveFile>
 #include <QtConcurrent/QtConcurrentMap>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -53,14 +54,25 @@ bool looksLikeFormula(const QString &s) {
     return c == u'=' || c == u'+' || c == u'-' || c == u'@' || c == u'\t' || c == u'\r';
 }
 
-QString csvField(const Value &v, const WriteOptions &o) {
-    QString s = v.exportText();
-    if (o.neutralizeFormulas && !v.isNumber() && looksLikeFormula(s)) s.prepend(u'\'');
-    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n') || s.contains(u'\r')) {
-        s.replace(u"\""_s, u"\"\""_s);
-        return u'"' + s + u'"';
+/// Appends a CSV field (RFC 4180: quoted when it holds a comma, quote or line break, quotes
+/// doubled) to `out`: one scan of the text, no temporary for the common unquoted field.
+void appendCsvField(QString &out, const Value &v, const WriteOptions &o) {
+    const QString s = v.exportText();
+    const bool guard = o.neutralizeFormulas && !v.isNumber() && looksLikeFormula(s);
+    const bool quote = std::any_of(s.cbegin(), s.cend(), [](QChar c) {
+        return c == u',' || c == u'"' || c == u'\n' || c == u'\r';
+    });
+    if (quote) out += u'"';
+    if (guard) out += u'\'';
+    if (!quote) {
+        out += s;
+        return;
     }
-    return s;
+    for (const QChar c : s) {
+        if (c == u'"') out += u'"';
+        out += c;
+    }
+    out += u'"';
 }
 
 QString tsvField(const Value &v, const WriteOptions &o) {
@@ -177,7 +189,12 @@ bool writeTable(const TableSource &t, TableFormat format, QIODevice &device,
         const QString sep = csv ? u","_s : u"\t"_s;
         for (int c = 0; c < cols; ++c) {
             const Value h = Value::string(t.header(c));
-            out += (c ? sep : QString()) + (csv ? csvField(h, o) : tsvField(h, o));
+            QString field;
+            if (csv)
+                appendCsvField(field, h, o);
+            else
+                field = tsvField(h, o);
+            out += (c ? sep : QString()) + field;
         }
         out += u'\n';
         // Rows are independent: render blocks of them on all cores, write them in order.
@@ -188,7 +205,10 @@ bool writeTable(const TableSource &t, TableFormat format, QIODevice &device,
                 for (int c = 0; c < cols; ++c) {
                     const Value v = programValue(t.cell(r, c), o);
                     if (c) block += sep;
-                    block += csv ? csvField(v, o) : tsvField(v, o);
+                    if (csv)
+                        appendCsvField(block, v, o);
+                    else
+                        block += tsvField(v, o);
                 }
                 block += u'\n';
             }
