@@ -1,5 +1,7 @@
 #include "keytreemodel.h"
 
+#include <QtConcurrent/QtConcurrentMap>
+
 #include <algorithm>
 #include <map>
 
@@ -183,6 +185,17 @@ void KeyTreeModel::collectColumns(int id, QList<int> &out) const {
     if (n.column >= 0) out << n.column;
     for (int child : n.children)
         collectColumns(child, out);
+}
+
+void KeyTreeModel::countAllKeys() const {
+    if (!m_table) return;
+    std::vector<int> missing;
+    for (int c = 0; c < int(m_stats.size()) && c < m_table->columnCount(); ++c)
+        if (!m_stats[std::size_t(c)]) missing.push_back(c);
+    // Each column's stats are its own element: the table is only read.
+    QtConcurrent::blockingMap(missing, [this](int c) {
+        m_stats[std::size_t(c)] = columnStats(*m_table, c);
+    });
 }
 
 const ColumnStats &KeyTreeModel::stats(int tableColumn) const {

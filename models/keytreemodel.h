@@ -44,6 +44,10 @@ public:
     /// hiddenColumnsChanged.
     void setTable(const RunTable *table);
     const RunTable *table() const { return m_table; }
+    /// Counts every key's types, runs and distinct values now, on all cores (they are
+    /// otherwise counted one key at a time as they are shown): before sizing the columns to
+    /// every key's counts.
+    void countAllKeys() const;
 
     /// Table columns whose keys are unchecked.
     QSet<int> hiddenColumns() const;

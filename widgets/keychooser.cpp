@@ -121,6 +121,7 @@ void KeyChooser::applyDefaultExpansion() {
 }
 
 void KeyChooser::fitColumns() {
+    m_model->countAllKeys();
     for (int c = KeyTreeModel::TypeColumn; c < KeyTreeModel::ColumnCount; ++c)
         m_view->resizeColumnToContents(c);
 }

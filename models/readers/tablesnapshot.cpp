@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <future>
 #include <string>
 #include <thread>
 
@@ -144,7 +145,8 @@ bool decodeStats(ByteReader &in, LoadResult &r) {
 class TableCodec {
 public:
     static void encode(ByteWriter &w, const RunTable &t);
-    static bool decode(ByteReader &in, RunTable &t);
+    /// False on anything malformed, or when `abandon` is set while it decodes.
+    static bool decode(ByteReader &in, RunTable &t, const std::atomic<bool> *abandon = nullptr);
 
 private:
     static void encodeCell(ByteWriter &w, const RunTable::Cell &c);
@@ -264,7 +266,10 @@ void TableCodec::encode(ByteWriter &w, const RunTable &t) {
     }
 }
 
-bool TableCodec::decode(ByteReader &in, RunTable &t) {
+bool TableCodec::decode(ByteReader &in, RunTable &t, const std::atomic<bool> *abandon) {
+    const auto abandoned = [abandon] {
+        return abandon && abandon->load(std::memory_order_relaxed);
+    };
     // Every count is bounded by the bytes that remain (ByteReader::count), so a hostile file
     // costs at most memory in proportion to its size.
     const qsizetype poolSize = in.count(1);
@@ -285,6 +290,7 @@ bool TableCodec::decode(ByteReader &in, RunTable &t) {
     if (runs > qsizetype(INT_MAX)) return false;
     t.m_runs.resize(std::size_t(runs));
     for (RunInfo &r : t.m_runs) {
+        if ((&r - t.m_runs.data()) % 1024 == 0 && abandoned()) return false;
         r.id = in.string();
         r.name = in.string();
         r.path = in.string();
@@ -309,6 +315,7 @@ bool TableCodec::decode(ByteReader &in, RunTable &t) {
     const qsizetype columns = in.count(4);
     t.m_columns.reserve(std::size_t(columns));
     for (qsizetype k = 0; k < columns && in.ok(); ++k) {
+        if (abandoned()) return false;
         RunTable::Column c;
         c.info.family = Family(in.varint(std::uint64_t(Family::Meta)));
         const qsizetype segments = in.count(1);
@@ -414,16 +421,23 @@ std::optional<LoadResult> TableSnapshot::read(int jobs, const std::function<bool
         m_problem = damaged;
         return std::nullopt;
     }
-    if (!stampsHold(stamps, jobs, cancelled)) return std::nullopt;
-
-    const QByteArray table = readBytes(f, f.size() - kHeaderBytes - qint64(stampBytes));
-    if (checksum64(table) != qFromLittleEndian<std::uint64_t>(header.constData() + 32)) {
-        m_problem = damaged;
-        return std::nullopt;
-    }
+    // The table is read while the stamps are checked (on a thread of its own: checking is
+    // mostly waiting in stat()), and dropped, unfinished, when one of them changed.
+    std::atomic<bool> abandon{false};
     LoadResult result;
-    ByteReader t(table);
-    if (!decodeStats(t, result) || !TableCodec::decode(t, result.table) || !t.atEnd()) {
+    std::future<bool> decoded = std::async(std::launch::async, [&] {
+        const QByteArray table = readBytes(f, f.size() - kHeaderBytes - qint64(stampBytes));
+        if (checksum64(table) != qFromLittleEndian<std::uint64_t>(header.constData() + 32))
+            return false;
+        ByteReader t(table);
+        return decodeStats(t, result) && TableCodec::decode(t, result.table, &abandon) &&
+               t.atEnd();
+    });
+    const bool hold = stampsHold(stamps, jobs, cancelled);
+    if (!hold) abandon = true;
+    const bool sound = decoded.get(); // rethrows what the decoding threw (bad_alloc)
+    if (!hold) return std::nullopt;
+    if (!sound) {
         m_problem = damaged;
         return std::nullopt;
     }
