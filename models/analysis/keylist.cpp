@@ -30,8 +30,8 @@ std::optional<ColumnStats> plainColumnStats(const RunTable &table, int column, i
     using Type = Value::Type;
     constexpr qint64 kExact = qint64(1) << 53; // Ints up to this compare exactly as doubles
     bool seen[int(Type::Object) + 1] = {};
-    std::vector<std::pair<double, int>> reals; // with every Int exact as a double
-    std::vector<std::pair<qint64, int>> ints;  // counted when there is no Real
+    std::vector<double> reals; // with every Int exact as a double
+    std::vector<qint64> ints;  // counted when there is no Real
     std::vector<std::uint32_t> texts;
     int inexactInts = 0;
     bool sawNaN = false;
@@ -47,12 +47,12 @@ std::optional<ColumnStats> plainColumnStats(const RunTable &table, int column, i
             if (std::isnan(c.d))
                 sawNaN = true;
             else
-                reals.emplace_back(c.d, r);
+                reals.push_back(c.d);
             break;
         case Type::Int:
-            ints.emplace_back(c.i, r);
+            ints.push_back(c.i);
             if (c.i > -kExact && c.i < kExact)
-                reals.emplace_back(double(c.i), r);
+                reals.push_back(double(c.i));
             else
                 ++inexactInts;
             break;
@@ -67,22 +67,39 @@ std::optional<ColumnStats> plainColumnStats(const RunTable &table, int column, i
     const bool anyString = seen[int(Type::String)];
     if (stats.runs == 0 || (anyString && (anyReal || anyInt))) return std::nullopt;
     if (anyReal && anyInt && inexactInts > 0) return std::nullopt;
-    const auto example = [&](int row) {
-        if (stats.examples.size() < maxExamples)
-            stats.examples << table.value(row, column).displayText();
-    };
-    const auto countNumbers = [&](auto &values) {
+    // Numbers: sorted alone (no row beside each), then the first runs of the few smallest
+    // values found in one more pass, for their spelling.
+    const auto countNumbers = [&](auto &values, auto numberOf) {
         std::sort(values.begin(), values.end());
+        using Number = typename std::decay_t<decltype(values)>::value_type;
+        std::vector<Number> smallest;
         for (std::size_t i = 0; i < values.size(); ++i) {
-            if (i > 0 && values[i - 1].first == values[i].first) continue;
+            if (i > 0 && values[i - 1] == values[i]) continue;
             ++stats.distinct;
-            example(values[i].second);
+            if (qsizetype(smallest.size()) < maxExamples) smallest.push_back(values[i]);
         }
+        std::vector<int> rows(smallest.size(), -1);
+        std::size_t found = 0;
+        for (int r = 0; r < table.rowCount() && found < smallest.size(); ++r) {
+            const RunTable::CellRef c = table.cellRef(r, column);
+            if (c.type != Type::Int && c.type != Type::Real) continue;
+            const auto at = std::lower_bound(smallest.begin(), smallest.end(), numberOf(c));
+            if (at == smallest.end() || !(*at == numberOf(c))) continue;
+            int &row = rows[std::size_t(at - smallest.begin())];
+            if (row < 0) {
+                row = r;
+                ++found;
+            }
+        }
+        for (const int row : rows)
+            if (row >= 0) stats.examples << table.value(row, column).displayText();
     };
     if (anyReal)
-        countNumbers(reals);
+        countNumbers(reals, [](const RunTable::CellRef &c) {
+            return c.type == Type::Int ? double(c.i) : c.d;
+        });
     else if (anyInt)
-        countNumbers(ints);
+        countNumbers(ints, [](const RunTable::CellRef &c) { return c.i; });
     else {
         std::sort(texts.begin(), texts.end());
         texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
