@@ -92,7 +92,7 @@ std::optional<QByteArray> readTextFile(const QString &path, qint64 maxBytes, Run
         return std::nullopt;
     }
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) { // read whole: no 16 KB buffer
         run.addIssue(Issue::Severity::Error, path, 0, 0,
                      u"cannot open: %1"_s.arg(file.errorString()));
         return std::nullopt;
