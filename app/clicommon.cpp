@@ -36,8 +36,8 @@ void addCommonOptions(QCommandLineParser &p) {
     p.addOption(
         {u"no-cache"_s,
          u"Read every run from its files, without the cache of parsed runs (kept in the user's cache folder)."_s});
-    p.addOption({u"timings"_s,
-                 u"Print how long each phase of reading the runs took on standard error."_s});
+    p.addOption(
+        {u"timings"_s, u"Print how long each phase of reading the runs took on standard error."_s});
     p.addHelpOption();
     p.addPositionalArgument(u"FOLDER"_s, u"Folders to search for runs."_s, u"FOLDER..."_s);
 }

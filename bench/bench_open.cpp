@@ -52,11 +52,10 @@ int main(int argc, char **argv) {
         double wholeTable = -1;
         const auto whole = QObject::connect(window.loader(), &RunLoader::tableRead,
                                             [&] { wholeTable = clock.nsecsElapsed() / 1e6; });
-        const auto rows = QObject::connect(window.runModel(), &QAbstractItemModel::rowsInserted,
-                                           [&] {
-                                               if (firstRows < 0)
-                                                   firstRows = clock.nsecsElapsed() / 1e6;
-                                           });
+        const auto rows =
+            QObject::connect(window.runModel(), &QAbstractItemModel::rowsInserted, [&] {
+                if (firstRows < 0) firstRows = clock.nsecsElapsed() / 1e6;
+            });
         const auto done =
             QObject::connect(&window, &MainWindow::loadFinished, &loop, &QEventLoop::quit);
         clock.start();
@@ -79,8 +78,8 @@ int main(int argc, char **argv) {
     QElapsedTimer saving;
     saving.start();
     window.loader()->waitForFinished(); // the snapshot is written on a worker
-    std::printf("%-12s %8.0f ms more on a worker (the window stays responsive)\n",
-                "snapshot", saving.nsecsElapsed() / 1e6);
+    std::printf("%-12s %8.0f ms more on a worker (the window stays responsive)\n", "snapshot",
+                saving.nsecsElapsed() / 1e6);
     open("second open");
     return 0;
 }

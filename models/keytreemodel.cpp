@@ -193,9 +193,8 @@ void KeyTreeModel::countAllKeys() const {
     for (int c = 0; c < int(m_stats.size()) && c < m_table->columnCount(); ++c)
         if (!m_stats[std::size_t(c)]) missing.push_back(c);
     // Each column's stats are its own element: the table is only read.
-    QtConcurrent::blockingMap(missing, [this](int c) {
-        m_stats[std::size_t(c)] = columnStats(*m_table, c);
-    });
+    QtConcurrent::blockingMap(
+        missing, [this](int c) { m_stats[std::size_t(c)] = columnStats(*m_table, c); });
 }
 
 const ColumnStats &KeyTreeModel::stats(int tableColumn) const {

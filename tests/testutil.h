@@ -9,8 +9,8 @@
 
 #include <QByteArray>
 #include <QDateTime>
-#include <QDirIterator>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QString>
@@ -47,8 +47,8 @@ inline bool copyTree(const QString &from, const QString &to) {
 inline bool age(const QString &path, int seconds = 3600) {
     const qint64 when = QDateTime::currentSecsSinceEpoch() - seconds;
     const struct timespec times[2] = {{when, 0}, {when, 0}};
-    return ::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times,
-                       AT_SYMLINK_NOFOLLOW) == 0;
+    return ::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times, AT_SYMLINK_NOFOLLOW) ==
+           0;
 }
 
 /// Dates everything under `dir` (and `dir`) `seconds` back: neither the run cache nor the

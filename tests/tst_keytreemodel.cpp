@@ -246,8 +246,9 @@ private slots:
         RunTable t;
         const auto real = [](double d, const QString &text = {}) { return Value::real(d, text); };
         const std::vector<std::vector<Value>> columns = {
-            {real(0.001, u"1e-3"_s), real(0.001, u"0.001"_s), real(-0.0, u"-0.0"_s), real(0.0, u"0.0"_s),
-             real(std::nan("")), real(2.5, u"2.5"_s), Value(), real(std::nan("")), real(-1e300, u"-1e300"_s)},
+            {real(0.001, u"1e-3"_s), real(0.001, u"0.001"_s), real(-0.0, u"-0.0"_s),
+             real(0.0, u"0.0"_s), real(std::nan("")), real(2.5, u"2.5"_s), Value(),
+             real(std::nan("")), real(-1e300, u"-1e300"_s)},
             {Value::integer(3), Value::integer(-7), Value::integer(3), Value(), Value::integer(0)},
             {Value::string(u"b"_s), Value::string(u"a"_s), Value::string(u"b"_s),
              Value::string(QString()), Value::string(u"B"_s)},
@@ -259,7 +260,8 @@ private slots:
             {Value::integer(std::numeric_limits<qint64>::max()),
              Value::integer(std::numeric_limits<qint64>::max() - 1), Value::integer(2)},
             {Value::boolean(true), Value::boolean(false), Value::boolean(true)},
-            {Value::integer(5), Value::bigInteger(u"123456789012345678901234567890"_s, 1.2345678901234568e29),
+            {Value::integer(5),
+             Value::bigInteger(u"123456789012345678901234567890"_s, 1.2345678901234568e29),
              Value::integer(5)},
             {Value::string(u"s"_s), Value::list(u"[1, 2]"_s), Value::string(u"s"_s)},
         };

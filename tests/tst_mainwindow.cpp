@@ -8,19 +8,19 @@
 #include "groupbar.h"
 #include "grouptreemodel.h"
 #include "grouptreeview.h"
-#include "pivotdialog.h"
-#include "plotpanel.h"
-#include "plotview.h"
-#include "queryedit.h"
-#include "tablesourcemodel.h"
 #include "issuespanel.h"
 #include "keychooser.h"
 #include "keytreemodel.h"
 #include "mainwindow.h"
-#include "runloader.h"
+#include "pivotdialog.h"
+#include "plotpanel.h"
+#include "plotview.h"
+#include "queryedit.h"
 #include "readers/tablesnapshot.h"
+#include "runloader.h"
 #include "runtablemodel.h"
 #include "runtableview.h"
+#include "tablesourcemodel.h"
 #include "testutil.h"
 
 #include <QAbstractItemModelTester>
@@ -239,9 +239,8 @@ private slots:
         QVERIFY(testutil::copyTree(QFINDTESTDATA("data/generic"), dir.path()));
         QVERIFY(testutil::ageTree(dir.path()));
         const QString root = QDir(dir.path()).absolutePath();
-        const QString snapshot =
-            QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + u'/' +
-            TableSnapshot::fileName({root});
+        const QString snapshot = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                                 u'/' + TableSnapshot::fileName({root});
         QFile::remove(snapshot);
         const auto cells = [this] {
             QStringList out;

@@ -22,9 +22,9 @@
 
 using namespace runlens;
 using namespace Qt::StringLiterals;
-using testutil::copyTree;
 using testutil::age;
 using testutil::ageTree;
+using testutil::copyTree;
 
 namespace {
 
@@ -144,11 +144,11 @@ void TestTableSnapshot::secondOpenTakesTheSnapshot() {
 
 void TestTableSnapshot::changeMakesTheLoadReadAgain_data() {
     QTest::addColumn<QString>("change");
-    for (const char *c : {"file rewritten, same size", "file grown", "file appears", "file removed",
-                          "run added", "run removed", "journal grown", "link retargeted",
-                          "file unreadable", "folder renamed", "MLflow metric logged",
-                          "Hydra tracker run added", "DVCLive history added",
-                          "Ray Tune state rewritten in place"})
+    for (const char *c :
+         {"file rewritten, same size", "file grown", "file appears", "file removed", "run added",
+          "run removed", "journal grown", "link retargeted", "file unreadable", "folder renamed",
+          "MLflow metric logged", "Hydra tracker run added", "DVCLive history added",
+          "Ray Tune state rewritten in place"})
         QTest::newRow(c) << QString::fromLatin1(c);
 }
 
@@ -173,7 +173,8 @@ void TestTableSnapshot::changeMakesTheLoadReadAgain() {
         // A history turns up in a W&B run that had none.
         const QString run = m_root + u"/wandb_new/wandb/run-20240210_093000-new67890/files"_s;
         QVERIFY(QFileInfo(run).isDir());
-        QVERIFY(testutil::writeFile(run + u"/wandb-history.jsonl"_s, "{\"_step\": 0, \"late\": 1}\n"));
+        QVERIFY(
+            testutil::writeFile(run + u"/wandb-history.jsonl"_s, "{\"_step\": 0, \"late\": 1}\n"));
         changed = QStringList{run, run + u"/wandb-history.jsonl"_s};
     } else if (change == u"file removed") {
         QVERIFY(QFile::remove(metrics));
@@ -215,7 +216,8 @@ void TestTableSnapshot::changeMakesTheLoadReadAgain() {
         const QString wandb = m_root + u"/hydra_wandb/outputs/2024-04-01/10-00-00/wandb"_s;
         const QString run = wandb + u"/run-20240401_120000-later99"_s;
         QVERIFY(QFileInfo(wandb).isDir());
-        QVERIFY(testutil::writeFile(run + u"/files/wandb-summary.json"_s, "{\"train/loss\": 0.05}"));
+        QVERIFY(
+            testutil::writeFile(run + u"/files/wandb-summary.json"_s, "{\"train/loss\": 0.05}"));
         QVERIFY(ageTree(run));
         changed = QStringList{wandb};
     } else if (change == u"DVCLive history added") {
@@ -394,9 +396,10 @@ void TestTableSnapshot::mutatedSnapshotDoesNotCrash() {
         // Mostly the table part, whose decoding must check every count, id and row.
         const int changes = 1 + int(rng.bounded(4));
         for (int k = 0; k < changes; ++k) {
-            const qsizetype at = round % 5 == 0
-                                     ? 40 + qsizetype(rng.bounded(int(stamps)))
-                                     : 40 + stamps + qsizetype(rng.bounded(int(good.size() - 40 - stamps)));
+            const qsizetype at =
+                round % 5 == 0
+                    ? 40 + qsizetype(rng.bounded(int(stamps)))
+                    : 40 + stamps + qsizetype(rng.bounded(int(good.size() - 40 - stamps)));
             bytes[at] = char(rng.bounded(256));
         }
         fixChecksums(bytes);

@@ -140,11 +140,10 @@ private slots:
         c.path = QDir::cleanPath(run);
         c.files = QStringList{u"events.out.tfevents.1700000000.h.7.0"_s};
         c.dirs = QStringList{u"1700000050.123456"_s};
-        QCOMPARE(
-            reader->inputFiles(c).value(),
-            (QStringList{c.path + u"/events.out.tfevents.1700000000.h.7.0"_s,
-                         c.path + u"/1700000050.123456/events.out.tfevents.1700000050.h.7.1"_s,
-                         c.path + u"/1700000050.123456"_s})); // a new file there counts
+        QCOMPARE(reader->inputFiles(c).value(),
+                 (QStringList{c.path + u"/events.out.tfevents.1700000000.h.7.0"_s,
+                              c.path + u"/1700000050.123456/events.out.tfevents.1700000050.h.7.1"_s,
+                              c.path + u"/1700000050.123456"_s})); // a new file there counts
     }
 
     void addHparamsFolderNames_data() {

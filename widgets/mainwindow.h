@@ -167,7 +167,8 @@ private:
     QFileSystemWatcher *m_watcher;
     QTimer *m_liveTimer;
     bool m_refreshing = false;                ///< a reload swaps the whole table in when it is done
-    std::shared_ptr<RunTable> m_pendingTable; ///< a reload's or snapshot's table, until the load ends
+    std::shared_ptr<RunTable>
+        m_pendingTable; ///< a reload's or snapshot's table, until the load ends
     QMenu *m_recentMenu = nullptr;
     QLabel *m_status;
     QLabel *m_progressText;

@@ -116,7 +116,8 @@ QStringList historyFiles(const QString &live, RunRecord *run) {
 /// The folders historyFiles() goes by: `plots/`, `plots/metrics/` and every folder below it.
 QStringList historyFolders(const QString &live) {
     QStringList folders = {live + u"/plots"_s, live + u"/plots/metrics"_s};
-    QDirIterator it(folders.last(), QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    QDirIterator it(folders.last(), QDir::Dirs | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
     while (it.hasNext() && folders.size() <= kMaxHistoryFiles)
         folders << it.next();
     return folders;

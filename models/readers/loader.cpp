@@ -194,8 +194,8 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         opening = std::async(std::launch::async, [&] {
             return std::optional<RunCache>(std::in_place, options.cacheDir, roots, options.limits);
         });
-    ScanResult scan = scanFolders(roots, registry, options.cancelled, options.scanProgress,
-                                  snapshot != nullptr);
+    ScanResult scan =
+        scanFolders(roots, registry, options.cancelled, options.scanProgress, snapshot != nullptr);
     if (snapshot) {
         snapshot->addFolders(scan.stamps, scanStart);
         scan.stamps = {};

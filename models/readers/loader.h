@@ -56,7 +56,7 @@ struct LoadResult {
     int mergedFolders = 0; ///< folders that held a run already read from another folder
     bool cancelled = false;
     bool fromSnapshot = false; ///< the whole result came from the table snapshot
-    int cacheHits = 0;    ///< runs taken from the run cache (or the snapshot)
+    int cacheHits = 0;         ///< runs taken from the run cache (or the snapshot)
     int cacheMisses = 0;  ///< runs read from their files while a cache was in use
     QString cacheProblem; ///< a cache file that was unusable or could not be saved
     /// A streaming load's next table snapshot (LoadOptions::onTable), set when the load

@@ -213,7 +213,8 @@ RunCache::Fingerprint RunCache::fingerprint(const RunCandidate &candidate,
     fp.stamps.reserve(std::size_t(files->size()));
     for (const QString &file : *files) {
         w.string(file);
-        const FileStamp &st = fp.stamps.emplace_back(FileStamp::of(QFile::encodeName(file).constData()));
+        const FileStamp &st =
+            fp.stamps.emplace_back(FileStamp::of(QFile::encodeName(file).constData()));
         if (st.error != 0) {
             w.u8(0);
             w.varint(std::uint64_t(st.error));

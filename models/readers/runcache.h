@@ -29,7 +29,7 @@ public:
     struct Fingerprint {
         QByteArray hash;
         bool storable = false;
-        QStringList files;              ///< the reader's input files
+        QStringList files;             ///< the reader's input files
         std::vector<FileStamp> stamps; ///< what stat() said of each, before the run was read
     };
 
@@ -71,7 +71,6 @@ public:
     /// Writes the file atomically if entries were added, replaced or dropped since it was
     /// loaded (entries neither kept nor stored are dropped). False when writing failed.
     bool save();
-
 
 private:
     struct Stored {

@@ -197,8 +197,7 @@ struct Walker {
 
 ScanResult scanFolders(const QStringList &roots, const ReaderRegistry &registry,
                        const std::function<bool()> &cancelled,
-                       const std::function<void(const ScanStats &)> &progress,
-                       bool stampFolders) {
+                       const std::function<void(const ScanStats &)> &progress, bool stampFolders) {
     ScanResult result;
     Walker walker{registry, cancelled, progress, result, stampFolders, {}, {}};
     for (const QString &root : roots) {

@@ -38,8 +38,8 @@ struct ScanResult {
     ScanNotes notes;
     ScanStats stats;
     /// With `stampFolders`: every folder the walk listed, every link it met and every file a
-    /// reader's note() read, with what stat() said of it before it was listed or read. While none of these change, the walk finds the
-    /// same runs (TableSnapshot relies on it).
+    /// reader's note() read, with what stat() said of it before it was listed or read. While none
+    /// of these change, the walk finds the same runs (TableSnapshot relies on it).
     std::vector<std::pair<QString, FileStamp>> stamps;
     /// A folder could not be listed, or not to its end, for a reason that may pass (too many
     /// open files, an I/O error): another walk may find more. Permissions and removal are no

@@ -80,7 +80,8 @@ struct Stamp {
 };
 
 /// Whether every stamp still holds, checked on `jobs` threads; stops at the first change.
-bool stampsHold(const std::vector<Stamp> &stamps, int jobs, const std::function<bool()> &cancelled) {
+bool stampsHold(const std::vector<Stamp> &stamps, int jobs,
+                const std::function<bool()> &cancelled) {
     std::atomic<bool> changed{false};
     std::atomic<std::size_t> next{0};
     constexpr std::size_t kBlock = 512;
@@ -124,9 +125,9 @@ bool stampsHold(const std::vector<Stamp> &stamps, int jobs, const std::function<
 
 void encodeStats(ByteWriter &w, const LoadResult &r) {
     const ScanStats &s = r.stats;
-    for (const int v : {s.directories, s.runFolders, s.runFiles, s.linkedTwice, s.brokenLinks,
-                        s.specialFiles, s.unreadable, s.ignoredDirs, s.tooDeep, s.deletedHidden,
-                        r.mergedFolders})
+    for (const int v :
+         {s.directories, s.runFolders, s.runFiles, s.linkedTwice, s.brokenLinks, s.specialFiles,
+          s.unreadable, s.ignoredDirs, s.tooDeep, s.deletedHidden, r.mergedFolders})
         w.varint(std::uint64_t(std::max(v, 0)));
 }
 
@@ -335,7 +336,7 @@ bool TableCodec::decode(ByteReader &in, RunTable &t, const std::atomic<bool> *ab
             std::uint64_t row = 0;
             for (qsizetype i = 0; i < cells; ++i) {
                 const std::uint64_t delta = in.varint();
-                if (i > 0 && delta == 0) return false; // rows ascend strictly
+                if (i > 0 && delta == 0) return false;                // rows ascend strictly
                 if (delta >= std::uint64_t(runs) - row) return false; // past the end, or wraps
                 row += delta;
                 c.rows[std::size_t(i)] = std::uint32_t(row);
@@ -430,8 +431,7 @@ std::optional<LoadResult> TableSnapshot::read(int jobs, const std::function<bool
         if (checksum64(table) != qFromLittleEndian<std::uint64_t>(header.constData() + 32))
             return false;
         ByteReader t(table);
-        return decodeStats(t, result) && TableCodec::decode(t, result.table, &abandon) &&
-               t.atEnd();
+        return decodeStats(t, result) && TableCodec::decode(t, result.table, &abandon) && t.atEnd();
     });
     const bool hold = stampsHold(stamps, jobs, cancelled);
     if (!hold) abandon = true;
