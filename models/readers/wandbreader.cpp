@@ -216,6 +216,7 @@ QString WandbReader::cacheContext(const RunCandidate &candidate, const RunIdenti
 RunRecord WandbReader::read(const RunCandidate &candidate, const ScanNotes &notes,
                             const ReadLimits &limits) const {
     RunRecord run;
+    run.entries.reserve(128); // config, summary and metadata keys of a typical run at once
     run.format = format();
     run.path = candidate.path;
     const QString dirName = QFileInfo(candidate.path).fileName();
