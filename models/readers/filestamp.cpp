@@ -1,5 +1,7 @@
 #include "filestamp.h"
 
+#include <QFile>
+
 #include <cerrno>
 #include <ctime>
 #include <sys/stat.h>
@@ -28,6 +30,18 @@ FileStamp FileStamp::of(const char *path) {
     s.mtimeNs = nanoseconds(st.st_mtim);
     s.ctimeNs = nanoseconds(st.st_ctim);
     return s;
+}
+
+std::vector<FileStamp> FileStamp::ofAll(const QStringList &paths, bool *anyRecent) {
+    const qint64 now = nowNs();
+    std::vector<FileStamp> stamps;
+    stamps.reserve(std::size_t(paths.size()));
+    *anyRecent = false;
+    for (const QString &path : paths) {
+        stamps.push_back(of(QFile::encodeName(path).constData()));
+        if (stamps.back().recent(now)) *anyRecent = true;
+    }
+    return stamps;
 }
 
 qint64 FileStamp::nowNs() {

@@ -1,8 +1,9 @@
 #pragma once
 
-#include <QtGlobal>
+#include <QStringList>
 
 #include <cstdint>
+#include <vector>
 
 namespace runlens {
 
@@ -20,6 +21,8 @@ struct FileStamp {
 
     /// stat() of a path in the file system's encoding (follows links).
     static FileStamp of(const char *path);
+    /// of() each of `paths`, in order; `anyRecent` tells whether one of them is recent() now.
+    static std::vector<FileStamp> ofAll(const QStringList &paths, bool *anyRecent);
     /// Now, in the nanoseconds of mtimeNs (for recent()).
     static qint64 nowNs();
     /// Modified within the last `kRacyNs` before `nowNs`: a second change within the file

@@ -208,20 +208,15 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
     if (snapshot) {
         // A folder merged into the run it copies (identify() compared its files): should
         // those change, it may be a run of its own.
-        const qint64 now = FileStamp::nowNs();
         for (const RunCandidate &c : dropped) {
             const std::optional<QStringList> files = c.reader->inputFiles(c);
             if (!files) {
                 snapshot->refuse();
                 break;
             }
-            std::vector<FileStamp> stamps;
-            bool storable = true;
-            for (const QString &file : *files) {
-                stamps.push_back(FileStamp::of(QFile::encodeName(file).constData()));
-                storable = storable && !stamps.back().recent(now);
-            }
-            snapshot->addInputs(c.path, *files, stamps, storable);
+            bool recent = false;
+            const std::vector<FileStamp> stamps = FileStamp::ofAll(*files, &recent);
+            snapshot->addInputs(c.path, *files, stamps, !recent);
         }
     }
     const std::vector<RunCandidate> &runs = scan.runs;
@@ -235,13 +230,10 @@ LoadResult loadRuns(const QStringList &roots, const ReaderRegistry &registry,
         Slot slot;
         if (c.isFile) {
             if (snapshot) { // SQLite may keep recent changes in a write-ahead log beside it
-                const qint64 now = FileStamp::nowNs();
                 slot.inputs = QStringList{c.path, c.path + u"-wal"_s};
-                slot.inputsStorable = true;
-                for (const QString &file : slot.inputs) {
-                    slot.inputStamps.push_back(FileStamp::of(QFile::encodeName(file).constData()));
-                    if (slot.inputStamps.back().recent(now)) slot.inputsStorable = false;
-                }
+                bool recent = false;
+                slot.inputStamps = FileStamp::ofAll(slot.inputs, &recent);
+                slot.inputsStorable = !recent;
             }
             slot.more = readFileRuns(c, options.limits, &slot.inputsStorable);
             slot.empty = slot.more.empty();

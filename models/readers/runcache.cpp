@@ -67,8 +67,9 @@ bool readKeyIds(ByteReader &in, std::size_t keyCount, qsizetype max, std::vector
     return in.ok();
 }
 
-/// The roots as the scanner names them, in one order.
-QStringList cleanRoots(const QStringList &roots) {
+} // namespace
+
+QStringList RunCache::cleanRoots(const QStringList &roots) {
     QStringList clean;
     for (const QString &r : roots)
         clean << QDir::cleanPath(QDir(r).absolutePath());
@@ -76,8 +77,6 @@ QStringList cleanRoots(const QStringList &roots) {
     clean.removeDuplicates();
     return clean;
 }
-
-} // namespace
 
 QString RunCache::fileName(const QStringList &roots) {
     const QByteArray sha1 =
@@ -207,14 +206,13 @@ RunCache::Fingerprint RunCache::fingerprint(const RunCandidate &candidate,
     w.string(candidate.root); // fallback run ids are relative to it
     w.string(identity.id);
     w.string(candidate.reader->cacheContext(candidate, identity, notes));
-    const qint64 now = FileStamp::nowNs();
     Fingerprint fp;
-    fp.storable = true;
-    fp.stamps.reserve(std::size_t(files->size()));
-    for (const QString &file : *files) {
-        w.string(file);
-        const FileStamp &st =
-            fp.stamps.emplace_back(FileStamp::of(QFile::encodeName(file).constData()));
+    bool recent = false;
+    fp.stamps = FileStamp::ofAll(*files, &recent);
+    fp.storable = !recent;
+    for (qsizetype i = 0; i < files->size(); ++i) {
+        w.string(files->at(i));
+        const FileStamp &st = fp.stamps[std::size_t(i)];
         if (st.error != 0) {
             w.u8(0);
             w.varint(std::uint64_t(st.error));
@@ -228,7 +226,6 @@ RunCache::Fingerprint RunCache::fingerprint(const RunCandidate &candidate,
         w.svarint(st.ctimeNs);
         w.u64(st.inode);
         w.varint(st.mode);
-        if (st.recent(now)) fp.storable = false;
     }
     fp.files = *files;
     fp.hash = QCryptographicHash::hash(bytes, QCryptographicHash::Sha1);

@@ -40,6 +40,9 @@ public:
     /// What a cache file of `roots` read with `limits` must have been written for: the
     /// release, the schema, the time zone, the limits and the roots.
     static QByteArray context(const QStringList &roots, const ReadLimits &limits);
+    /// The roots as absolute clean paths, sorted, each once: what names a set of opened
+    /// folders (the cache file's and the table snapshot's names).
+    static QStringList cleanRoots(const QStringList &roots);
     /// `runs-<sha1>.rlc` for these roots.
     static QString fileName(const QStringList &roots);
     const QString &filePath() const { return m_filePath; }

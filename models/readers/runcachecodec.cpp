@@ -13,6 +13,24 @@ constexpr std::uint8_t kBig = 0x08, kHasText = 0x10, kHasDesc = 0x20, kTrue = 0x
 
 } // namespace
 
+void encodeIssue(ByteWriter &w, const Issue &i) {
+    w.varint(std::uint8_t(i.severity));
+    w.string(i.file);
+    w.svarint(i.line);
+    w.svarint(i.column);
+    w.string(i.message);
+}
+
+Issue decodeIssue(ByteReader &in) {
+    Issue i;
+    i.severity = Issue::Severity(in.varint(std::uint64_t(Issue::Severity::Error)));
+    i.file = in.string();
+    i.line = int(std::clamp<std::int64_t>(in.svarint(), INT_MIN, INT_MAX));
+    i.column = int(std::clamp<std::int64_t>(in.svarint(), INT_MIN, INT_MAX));
+    i.message = in.string();
+    return i;
+}
+
 void encodeRecord(ByteWriter &w, const RunRecord &r, const QString &path) {
     w.string(r.id);
     w.string(r.name);
@@ -24,13 +42,8 @@ void encodeRecord(ByteWriter &w, const RunRecord &r, const QString &path) {
     w.f64(r.durationSec);
     w.varint(std::uint64_t(std::max(r.unlistedIssues, 0)));
     w.varint(r.issues.size());
-    for (const Issue &i : r.issues) {
-        w.varint(std::uint8_t(i.severity));
-        w.string(i.file);
-        w.svarint(i.line);
-        w.svarint(i.column);
-        w.string(i.message);
-    }
+    for (const Issue &i : r.issues)
+        encodeIssue(w, i);
     for (const Entry &e : r.entries) {
         const Value &v = e.value;
         std::uint8_t tag = std::uint8_t(v.type());
@@ -62,15 +75,8 @@ bool decodeRecord(ByteReader &in, const std::vector<int> &keyIds,
     const qsizetype issues = in.count(5);
     if (issues > qsizetype(RunRecord::kMaxIssues) + 1) return false; // the loader's cap
     r.issues.reserve(std::size_t(issues));
-    for (qsizetype k = 0; k < issues && in.ok(); ++k) {
-        Issue i;
-        i.severity = Issue::Severity(in.varint(std::uint64_t(Issue::Severity::Error)));
-        i.file = in.string();
-        i.line = int(in.svarint());
-        i.column = int(in.svarint());
-        i.message = in.string();
-        r.issues.push_back(std::move(i));
-    }
+    for (qsizetype k = 0; k < issues && in.ok(); ++k)
+        r.issues.push_back(decodeIssue(in));
     r.entries.reserve(keyIds.size());
     for (const int id : keyIds) {
         const std::uint8_t tag = in.u8();

@@ -1,5 +1,7 @@
 #include "tablesnapshot.h"
 #include "bytecodec.h"
+#include "runcache.h"
+#include "runcachecodec.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -31,8 +33,9 @@ using namespace Qt::StringLiterals;
 //       (the file system's encoding), varint errno (0: stat() succeeded, and then varint mode,
 //       varint size, varint device, varint inode, svarint mtime ns, svarint ctime ns)
 //   then the table part: scan statistics, merged folders, the string pool, the runs and the
-//       columns of the RunTable (encodeTable() below).
-// The stamps are read and checked first; the table part is read only when all still hold.
+//       columns of the RunTable (TableCodec below).
+// The stamps part is read first; the table part is decoded while its stamps are checked, and
+// dropped when one of them no longer holds.
 
 namespace {
 
@@ -238,13 +241,8 @@ void TableCodec::encode(ByteWriter &w, const RunTable &t) {
         w.svarint(r.startMs);
         w.f64(r.durationSec);
         w.varint(r.issues.size());
-        for (const Issue &i : r.issues) {
-            w.u8(std::uint8_t(i.severity));
-            w.string(i.file);
-            w.svarint(i.line);
-            w.svarint(i.column);
-            w.string(i.message);
-        }
+        for (const Issue &i : r.issues)
+            encodeIssue(w, i);
     }
 
     w.varint(t.m_columns.size());
@@ -303,13 +301,8 @@ bool TableCodec::decode(ByteReader &in, RunTable &t, const std::atomic<bool> *ab
         r.durationSec = in.f64();
         const qsizetype issues = in.count(5);
         r.issues.resize(std::size_t(issues));
-        for (Issue &i : r.issues) {
-            i.severity = Issue::Severity(in.varint(std::uint64_t(Issue::Severity::Error)));
-            i.file = in.string();
-            i.line = int(std::clamp<std::int64_t>(in.svarint(), INT_MIN, INT_MAX));
-            i.column = int(std::clamp<std::int64_t>(in.svarint(), INT_MIN, INT_MAX));
-            i.message = in.string();
-        }
+        for (Issue &i : r.issues)
+            i = decodeIssue(in);
         if (!in.ok()) return false;
     }
 
@@ -361,13 +354,8 @@ TableSnapshot::TableSnapshot(const QString &cacheDir, const QStringList &roots, 
     , m_context(std::move(context)) {}
 
 QString TableSnapshot::fileName(const QStringList &roots) {
-    QStringList clean;
-    for (const QString &r : roots)
-        clean << QDir::cleanPath(QDir(r).absolutePath());
-    clean.sort();
-    clean.removeDuplicates();
-    const QByteArray sha1 =
-        QCryptographicHash::hash(clean.join(u'\n').toUtf8(), QCryptographicHash::Sha1);
+    const QByteArray sha1 = QCryptographicHash::hash(RunCache::cleanRoots(roots).join(u'\n').toUtf8(),
+                                                     QCryptographicHash::Sha1);
     return u"table-"_s + QString::fromLatin1(sha1.toHex()) + u".rls"_s;
 }
 
